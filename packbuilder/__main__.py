@@ -1,0 +1,8 @@
+"""Run the CLI: ``python -m packbuilder``."""
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,268 @@
+"""Gettext catalogs: write templates, read translations, know their review status."""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, PoFileParser, write_po
+
+from . import __version__
+from .content import Document, Segment
+from .errors import CatalogError
+from .ui import STRINGS
+
+UI_DOMAIN = "ui"
+WIDTH = 79          # msgmerge's wrapping, so Poedit round trips give small diffs
+EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
+class PackCatalog(Catalog):
+    """A Babel catalog that keeps the ``X-`` headers (review status) Babel drops."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.extra_headers: list[tuple[str, str]] = []
+        super().__init__(*args, **kwargs)
+
+    def _get_headers(self) -> list[tuple[str, str]]:
+        headers = Catalog._get_mime_headers(self)
+        return headers[:-1] + self.extra_headers + headers[-1:]
+
+    def _set_headers(self, headers) -> None:  # type: ignore[no-untyped-def]
+        headers = list(headers)
+        Catalog._set_mime_headers(self, headers)
+        self.extra_headers = [(k, v) for k, v in headers if k.lower().startswith("x-")]
+
+    mime_headers = property(_get_headers, _set_headers)
+
+    def header(self, name: str, default: str = "") -> str:
+        """Return the value of an ``X-`` header, or ``default``."""
+        for key, value in self.extra_headers:
+            if key.lower() == name.lower():
+                return value.strip()
+        return default
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set (or add) an ``X-`` header."""
+        self.extra_headers = [(k, v) for k, v in self.extra_headers if k.lower() != name.lower()]
+        self.extra_headers.append((name, value))
+
+
+@dataclass(frozen=True)
+class Review:
+    """Whether a fluent community reviewer has checked a catalog."""
+
+    reviewed: bool
+    reviewer: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class DocTranslation:
+    """The usable translations of one document in one language."""
+
+    path: Path | None
+    review: Review
+    strings: dict[str, str] = field(repr=False)        # msgctxt -> translation
+
+    def get(self, segment: Segment) -> str | None:
+        """Return the translation of ``segment``, or None (missing, fuzzy or stale)."""
+        return self.strings.get(segment.context)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything translated for one language: one DocTranslation per domain."""
+
+    lang: str
+    docs: dict[str, DocTranslation]
+
+    @property
+    def draft(self) -> bool:
+        return any(not t.review.reviewed for t in self.docs.values())
+
+    def ui(self, key: str, **values: str) -> str:
+        """Return a layout string in this language (English where untranslated)."""
+        text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
+        text = text or STRINGS[key][0]
+        return text.format(**values) if values else text
+
+
+def catalog_path(locales_dir: Path, lang: str, domain: str) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(locales_dir: Path, domain: str) -> Path:
+    return locales_dir / "templates" / f"{domain}.pot"
+
+
+def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
+    """Read a PO file with Babel, strictly; a broken file raises CatalogError with its line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc}", path=path) from None
+    catalog = PackCatalog(locale=locale, domain=path.stem, charset="utf-8")
+    parser = PoFileParser(catalog, abort_invalid=True)
+    try:
+        data.decode("utf-8")
+        parser.parse(io.BytesIO(data))
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError("the file is not valid UTF-8; save it as UTF-8 (Poedit does this by default)",
+                           path=path, lineno=lineno) from None
+    except PoFileError as exc:
+        message = re.sub(r" on \d+$", "", str(exc))
+        raise CatalogError(f"{message}; fix the PO syntax at this line", path=path,
+                           lineno=exc.lineno) from None
+    return catalog
+
+
+def render_catalog(catalog: Catalog) -> bytes:
+    """Return a catalog as PO bytes, formatted the same way every time."""
+    out = io.BytesIO()
+    write_po(out, catalog, width=WIDTH, include_previous=True, sort_output=False)
+    return out.getvalue()
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write ``catalog`` to ``path`` unless the file already holds those bytes; say if written."""
+    data = render_catalog(catalog)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+def _new_template(domain: str) -> PackCatalog:
+    catalog = PackCatalog(domain=domain, project="packbuilder", version=__version__,
+                          creation_date=EPOCH, charset="utf-8",
+                          msgid_bugs_address="", copyright_holder="", fuzzy=False)
+    catalog.header_comment = (f"# Translation template for {domain}.\n"
+                              "# Made by `packbuilder extract` from content/; do not edit by hand.\n#")
+    return catalog
+
+
+def document_template(doc: Document, root: Path) -> PackCatalog:
+    """Return the template of one document: one message per segment, with where it appears."""
+    catalog = _new_template(doc.id)
+    try:
+        rel = doc.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = doc.path.name
+    for seg in doc.segments:
+        where = f"{doc.id}, {seg.section}" if seg.section else doc.id
+        catalog.add(seg.text, context=seg.context, locations=[(rel, seg.lineno)],
+                    auto_comments=[f"{_KIND_NAMES[seg.kind]} in {where}"])
+    return catalog
+
+
+def ui_template() -> PackCatalog:
+    """Return the template of the layout strings."""
+    catalog = _new_template(UI_DOMAIN)
+    for key, (text, comment) in STRINGS.items():
+        catalog.add(text, context=f"ui/{key}", auto_comments=[comment],
+                    locations=[("packbuilder/ui.py", 0)])
+    return catalog
+
+
+_KIND_NAMES = {"title": "Title", "subtitle": "Subtitle", "h": "Heading", "p": "Paragraph",
+               "li": "List item", "th": "Table header", "td": "Table cell"}
+
+
+def extract(docs: list[Document], locales_dir: Path, root: Path) -> list[Path]:
+    """Write every template; return those whose content changed."""
+    written = []
+    for domain, catalog in [(d.id, document_template(d, root)) for d in docs] + [(UI_DOMAIN, ui_template())]:
+        path = template_path(locales_dir, domain)
+        if write_catalog(path, catalog):
+            written.append(path)
+    return written
+
+
+def _review(catalog: PackCatalog) -> Review:
+    status = catalog.header("X-Review-Status", "draft").lower()
+    return Review(status == "reviewed", catalog.header("X-Reviewed-By"), catalog.header("X-Review-Date"))
+
+
+def _usable(message: Message, english: dict[str, str] | None) -> bool:
+    if not message.id or not message.string or message.fuzzy or not isinstance(message.string, str):
+        return False
+    return english is None or english.get(str(message.context)) == message.id
+
+
+def load_translation(path: Path, lang: str, english: dict[str, str] | None) -> DocTranslation:
+    """Return the usable translations in ``path``: translated, not fuzzy, msgid still current."""
+    if not path.is_file():
+        return DocTranslation(None, Review(False), {})
+    catalog = read_catalog(path, lang)
+    strings = {str(m.context): m.string for m in catalog
+               if m.context and _usable(m, english)}
+    return DocTranslation(path, _review(catalog), strings)
+
+
+def load_catalogs(locales_dir: Path, languages: tuple[str, ...], docs: list[Document]) -> dict[str, Edition]:
+    """Return an Edition per language; English is the source and needs no catalog."""
+    english = {d.id: {s.context: s.text for s in d.segments} for d in docs}
+    english[UI_DOMAIN] = {f"ui/{k}": v[0] for k, v in STRINGS.items()}
+    editions: dict[str, Edition] = {}
+    problems = []
+    for lang in languages:
+        if lang == "en":
+            reviewed = Review(True)
+            editions[lang] = Edition(lang, {d: DocTranslation(None, reviewed, {}) for d in english})
+            continue
+        docs_tr = {}
+        for domain, source in english.items():
+            try:
+                docs_tr[domain] = load_translation(catalog_path(locales_dir, lang, domain), lang, source)
+            except CatalogError as exc:
+                problems.append(exc)
+        editions[lang] = Edition(lang, docs_tr)
+    if problems:
+        raise CatalogError(f"{len(problems)} catalog(s) cannot be read",
+                           problems=[p for exc in problems for p in _as_problems(exc)])
+    return editions
+
+
+def _as_problems(exc: CatalogError):  # type: ignore[no-untyped-def]
+    from .errors import Problem
+    return exc.problems or [Problem(exc.message, exc.path, exc.lineno)]
+
+
+def new_catalog(template: Catalog, lang: str) -> PackCatalog:
+    """Return an empty catalog for ``lang`` from ``template``, marked as a draft."""
+    catalog = PackCatalog(locale=lang, domain=template.domain, project="packbuilder",
+                          version=__version__, creation_date=EPOCH, revision_date=EPOCH,
+                          charset="utf-8", msgid_bugs_address="", copyright_holder="",
+                          last_translator="", language_team="", fuzzy=False)
+    catalog.header_comment = (f"# {lang} translation of {template.domain}.\n"
+                              "# Made by `packbuilder init`; translate in Poedit or Weblate, then\n"
+                              "# `packbuilder import` it. Set X-Review-Status to reviewed (with\n"
+                              "# X-Reviewed-By and X-Review-Date) only after a fluent community\n"
+                              "# reviewer has checked every entry.\n#")
+    catalog.set_header("X-Review-Status", "draft")
+    for message in template:
+        if message.id:
+            catalog.add(message.id, context=message.context, locations=message.locations,
+                        auto_comments=message.auto_comments)
+    return catalog
+
+
+def init_language(locales_dir: Path, lang: str, domains: list[str]) -> list[Path]:
+    """Create missing catalogs for ``lang`` from the templates; never overwrite one."""
+    created = []
+    for domain in domains:
+        path = catalog_path(locales_dir, lang, domain)
+        if path.exists():
+            continue
+        template = read_catalog(template_path(locales_dir, domain))
+        write_catalog(path, new_catalog(template, lang))
+        created.append(path)
+    return created

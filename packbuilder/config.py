@@ -1,0 +1,130 @@
+"""Pack configuration: what to build, validated once, every error at once."""
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ConfigError, Problem
+
+PAPERS = {"letter": "letter", "a4": "A4"}
+KNOWN = {
+    "pack": {"name", "title", "languages", "documents", "paper"},
+    "paths": {"content", "locales", "layouts", "assets"},
+}
+DEFAULT_PATHS = {"content": "../content", "locales": "../locales",
+                 "layouts": "../layouts", "assets": "../assets"}
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated pack: what to build and where its inputs live."""
+
+    path: Path
+    name: str
+    title: str
+    languages: tuple[str, ...]
+    documents: tuple[str, ...]
+    paper: str
+    content_dir: Path
+    locales_dir: Path
+    layouts_dir: Path
+    assets_dir: Path
+
+
+def parse_language(code: str) -> Locale:
+    """Return the Babel locale for a catalog language code such as 'zh_Hans' or 'es'."""
+    return Locale.parse(code)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _unknown_keys(data: dict, text: str, path: Path, problems: list[Problem]) -> None:
+    for table, value in data.items():
+        if table not in KNOWN:
+            hint = difflib.get_close_matches(table, KNOWN, n=1)
+            problems.append(Problem(f"unknown section [{table}]" +
+                                    (f"; did you mean [{hint[0]}]?" if hint else ""), path,
+                                    _line_of(text, f"[{table}") or None))
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(f"'{table}' must be a table ([{table}])", path, _line_of(text, table)))
+            continue
+        for key in value:
+            if key not in KNOWN[table]:
+                hint = difflib.get_close_matches(key, KNOWN[table], n=1)
+                problems.append(Problem(f"Config value '{table}.{key}': unknown key" +
+                                        (f"; did you mean '{hint[0]}'?" if hint else ""),
+                                        path, _line_of(text, key)))
+
+
+def load_pack(path: Path) -> Pack:
+    """Return the pack described by the TOML file at ``path``, or raise ConfigError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ConfigError(f"pack config not found: {path}", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read pack config: {exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", path=path,
+                          lineno=int(line.group(1)) if line else None) from None
+    problems: list[Problem] = []
+    _unknown_keys(data, text, path, problems)
+    pack = data.get("pack") if isinstance(data.get("pack"), dict) else {}
+    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(f"Config value '{key}': {message}", path,
+                                _line_of(text, key.rsplit(".", 1)[-1])))
+
+    name = pack.get("name", path.stem)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        bad("pack.name", f"{name!r} must be a plain folder name (letters, digits, - _ .)")
+    title = pack.get("title", "")
+    if not isinstance(title, str):
+        bad("pack.title", "must be a string")
+    languages = pack.get("languages", ["en"])
+    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+        bad("pack.languages", "must be a non-empty list of language codes such as [\"en\", \"es\"]")
+        languages = []
+    for code in languages:
+        try:
+            parse_language(code)
+        except (ValueError, UnknownLocaleError):
+            bad("pack.languages", f"{code!r} is not a language code Babel knows (e.g. en, es, zh_Hans)")
+    if len(set(languages)) != len(languages):
+        bad("pack.languages", "lists a language twice")
+    documents = pack.get("documents", [])
+    if not isinstance(documents, list) or not documents or not all(isinstance(x, str) for x in documents):
+        bad("pack.documents", "must be a non-empty list of document ids from the content folder")
+        documents = []
+    paper = pack.get("paper", "letter")
+    if paper not in PAPERS:
+        bad("pack.paper", f"{paper!r} is not one of {', '.join(PAPERS)}")
+    resolved: dict[str, Path] = {}
+    for key, default in DEFAULT_PATHS.items():
+        value = paths.get(key, default)
+        if not isinstance(value, str):
+            bad(f"paths.{key}", "must be a path string")
+            continue
+        folder = (path.parent / value).resolve()
+        if not folder.is_dir() and key != "assets":
+            bad(f"paths.{key}", f"the path {value!r} isn't an existing folder (resolved to {folder})")
+        resolved[key] = folder
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in {path}", path=path, problems=problems)
+    return Pack(path=path.resolve(), name=name, title=title or name, languages=tuple(languages),
+                documents=tuple(documents), paper=paper, content_dir=resolved["content"],
+                locales_dir=resolved["locales"], layouts_dir=resolved["layouts"],
+                assets_dir=resolved["assets"])

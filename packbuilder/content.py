@@ -1,0 +1,315 @@
+"""English source documents -> segments: the units translators translate."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
+
+from .errors import ContentError, Problem
+from .links import link_problem
+from .markup import inline_links
+
+KINDS = ("handout",)
+CONTAINERS = ("worksheet", "activity")
+FRONT = "+++"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document comes from, and what it asks of those who share it."""
+
+    title: str
+    author: str
+    terms: str
+    url: str = ""
+    year: int | None = None
+    noncommercial: bool = False
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit: a heading, paragraph, list item or table cell."""
+
+    context: str          # msgctxt: "<doc>/<section-slug>/<kind><n>"
+    text: str             # English inline Markdown: the msgid
+    lineno: int           # line in the source file
+    kind: str             # title, subtitle, h, p, li, th, td
+    section: str          # English heading of the section it sits in
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    segment: Segment
+    anchor: str
+    type: str = "heading"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    segment: Segment
+    type: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple
+    type: str = "item"
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+    type: str = "list"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Segment | None, ...]
+    rows: tuple[tuple[Segment | None, ...], ...]
+    type: str = "table"
+
+
+@dataclass(frozen=True)
+class Container:
+    kind: str             # worksheet | activity
+    name: str             # e.g. the activity id
+    blocks: tuple
+    type: str = "container"
+
+
+@dataclass(frozen=True)
+class WordSearch:
+    grid: tuple[str, ...]     # one string a row
+    words: tuple[str, ...]
+    lineno: int
+    type: str = "wordsearch"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source document: metadata, block tree and its segments in order."""
+
+    id: str
+    kind: str
+    path: Path
+    source: Source
+    title: Segment
+    subtitle: Segment | None
+    blocks: tuple
+    segments: tuple[Segment, ...] = field(repr=False)
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    """Return a short ASCII slug of a heading: 'Do no harm: 无伤害' -> 'do-no-harm'."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_len and slug:
+            break
+        slug = candidate
+    return slug or "section"
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """Return the parser for document bodies: CommonMark, tables, two containers."""
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name)
+    return md
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    """Return (front matter, body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT:
+        raise ContentError(f"a source document starts with a '{FRONT}' line of TOML front matter",
+                           path=path, lineno=1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT)
+    except StopIteration:
+        raise ContentError(f"the front matter is not closed with a '{FRONT}' line",
+                           path=path, lineno=1) from None
+    try:
+        meta = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ContentError(f"front matter is not valid TOML: {exc}", path=path,
+                           lineno=int(line.group(1)) + 1 if line else 1) from None
+    return meta, "\n".join(lines[end + 1:]), end + 1
+
+
+class _Segmenter:
+    """Walk a Markdown tree once, numbering segments per section."""
+
+    def __init__(self, doc_id: str, path: Path, offset: int) -> None:
+        self.doc_id, self.path, self.offset = doc_id, path, offset
+        self.section, self.slug = "", "intro"
+        self.counters: dict[str, int] = {}
+        self.used_slugs: dict[str, int] = {}
+        self.segments: list[Segment] = []
+        self.problems: list[Problem] = []
+
+    def segment(self, kind: str, text: str, node: SyntaxTreeNode | None, *,
+                context: str | None = None) -> Segment:
+        text = " ".join(line.strip() for line in text.strip().split("\n"))
+        lineno = self.offset + (node.map[0] + 1 if node is not None and node.map else 0)
+        if context is None:
+            n = self.counters[kind] = self.counters.get(kind, 0) + 1
+            context = f"{self.doc_id}/{self.slug}/{kind}{n}"
+        for url in inline_links(text):
+            if (why := link_problem(url)) is not None:
+                self.problems.append(Problem(why, self.path, lineno))
+        seg = Segment(context, text, lineno, kind, self.section)
+        self.segments.append(seg)
+        return seg
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> tuple:
+        return tuple(b for node in nodes if (b := self.block(node)) is not None)
+
+    def block(self, node: SyntaxTreeNode):  # noqa: ANN201 - returns one block type
+        kind = node.type
+        if kind == "heading":
+            text = node.children[0].content
+            base = slugify(text)
+            count = self.used_slugs[base] = self.used_slugs.get(base, 0) + 1
+            self.slug = base if count == 1 else f"{base}-{count}"
+            self.section, self.counters = text, {}
+            seg = self.segment("h", text, node, context=f"{self.doc_id}/{self.slug}/h")
+            return Heading(int(node.tag[1]), seg, self.slug)
+        if kind == "paragraph":
+            return Paragraph(self.segment("p", node.children[0].content, node))
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(ListItem(self.list_item(item)) for item in node.children)
+            start = int(node.attrs.get("start", 1) or 1)
+            return ListBlock(kind == "ordered_list", items, start)
+        if kind == "table":
+            return self.table(node)
+        if kind.startswith("container_"):
+            name = node.info.strip().split(None, 1)
+            return Container(kind.removeprefix("container_"),
+                             name[1] if len(name) > 1 else "", self.blocks(node.children))
+        if kind == "fence" and node.info.strip() == "wordsearch":
+            return self.wordsearch(node)
+        lineno = self.offset + (node.map[0] + 1 if node.map else 0)
+        self.problems.append(Problem(
+            f"unsupported Markdown block '{kind}'; see content/FORMAT.md for what a document may contain",
+            self.path, lineno))
+        return None
+
+    def list_item(self, item: SyntaxTreeNode) -> tuple:
+        out = []
+        for child in item.children:
+            if child.type == "paragraph":
+                out.append(Paragraph(self.segment("li", child.children[0].content, child)))
+            else:
+                out.append(self.block(child))
+        return tuple(b for b in out if b is not None)
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        header: tuple[Segment | None, ...] = ()
+        rows: list[tuple[Segment | None, ...]] = []
+        for part in node.children:
+            for tr in part.children:
+                cells = tuple(
+                    self.segment("th" if cell.type == "th" else "td", cell.children[0].content, tr)
+                    if cell.children and cell.children[0].content.strip() else None
+                    for cell in tr.children)
+                if part.type == "thead":
+                    header = cells
+                else:
+                    rows.append(cells)
+        return Table(header, tuple(rows))
+
+    def wordsearch(self, node: SyntaxTreeNode) -> WordSearch | None:
+        lineno = self.offset + (node.map[0] + 1 if node.map else 0)
+        grid_text, sep, words_text = node.content.partition("\n---\n")
+        grid = tuple("".join(row.split()).upper() for row in grid_text.strip().split("\n"))
+        words = tuple(w.strip() for w in words_text.strip().split("\n") if w.strip())
+        if not sep or not words:
+            self.problems.append(Problem("a wordsearch block needs the grid, a '---' line, then the words",
+                                         self.path, lineno))
+            return None
+        if len({len(row) for row in grid}) != 1:
+            self.problems.append(Problem("the word search grid's rows are not all the same length",
+                                         self.path, lineno))
+            return None
+        return WordSearch(grid, words, lineno)
+
+
+def _source(meta: dict, path: Path, problems: list[Problem]) -> Source:
+    src = meta.get("source")
+    if not isinstance(src, dict):
+        problems.append(Problem("front matter needs a [source] table (title, author, terms)", path, 1))
+        return Source("", "", "")
+    for key in ("title", "terms"):
+        if not str(src.get(key, "")).strip():
+            problems.append(Problem(f"[source] {key} is required: attribution is printed on every page",
+                                    path, 1))
+    url = str(src.get("url", ""))
+    if url and (why := link_problem(url)):
+        problems.append(Problem(f"[source] url: {why}", path, 1))
+    return Source(title=str(src.get("title", "")), author=str(src.get("author", "")),
+                  terms=str(src.get("terms", "")), url=url,
+                  year=src.get("year"), noncommercial=bool(src.get("noncommercial", False)),
+                  contact=str(src.get("contact", "")))
+
+
+def parse_document(path: Path) -> Document:
+    """Return the document at ``path``, or raise ContentError naming every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"cannot read source document: {exc}", path=path) from None
+    meta, body, offset = split_front_matter(text, path)
+    problems: list[Problem] = []
+    doc_id = str(meta.get("id", ""))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", doc_id):
+        problems.append(Problem(f"front matter id {doc_id!r} must be a lowercase slug like 'best-practices'",
+                                path, 1))
+    elif doc_id != path.stem:
+        problems.append(Problem(f"front matter id {doc_id!r} must match the file name {path.stem!r}", path, 1))
+    kind = str(meta.get("kind", "handout"))
+    if kind not in KINDS:
+        problems.append(Problem(f"kind {kind!r} is not one of {', '.join(KINDS)}", path, 1))
+    source = _source(meta, path, problems)
+    seg = _Segmenter(doc_id, path, offset)
+    title = seg.segment("title", str(meta.get("title", "")), None, context=f"{doc_id}/title")
+    if not title.text:
+        problems.append(Problem("front matter needs a title", path, 1))
+    subtitle = (seg.segment("subtitle", str(meta["subtitle"]), None, context=f"{doc_id}/subtitle")
+                if meta.get("subtitle") else None)
+    tree = SyntaxTreeNode(block_parser().parse(body))
+    blocks = seg.blocks(tree.children)
+    problems += seg.problems
+    if problems:
+        raise ContentError(f"{len(problems)} problem(s) in {path}", path=path, problems=problems)
+    return Document(doc_id, kind, path, source, title, subtitle, blocks, tuple(seg.segments))
+
+
+def load_content(content_dir: Path, ids: list[str]) -> list[Document]:
+    """Return the documents ``ids`` from ``content_dir``, every problem reported at once."""
+    docs, problems = [], []
+    for doc_id in ids:
+        path = content_dir / f"{doc_id}.md"
+        if not path.is_file():
+            problems.append(Problem(f"document {doc_id!r} not found: expected {path}", path))
+            continue
+        try:
+            docs.append(parse_document(path))
+        except ContentError as exc:
+            problems += exc.problems or [Problem(exc.message, exc.path, exc.lineno)]
+    if problems:
+        raise ContentError(f"{len(problems)} problem(s) in source content", problems=problems)
+    return docs

@@ -1,0 +1,100 @@
+"""One error hierarchy: every problem a user can fix is a PackbuilderError.
+
+The CLI prints ``<category>: <message>`` and exits 1. Anything else is a bug.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file, located where possible."""
+
+    message: str
+    path: Path | None = None
+    lineno: int | None = None
+    severity: str = "error"
+    check: str | None = None
+
+    def location(self) -> str:
+        """Return ``path:line`` (or what is known of it) for compiler-style output."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.lineno}" if self.lineno else str(self.path)
+
+    def __str__(self) -> str:
+        where = self.location()
+        tag = f"[{self.check}] " if self.check else ""
+        return f"{where}: {tag}{self.message}" if where else f"{tag}{self.message}"
+
+
+class PackbuilderError(Exception):
+    """Base of every error a user can act on; ``category`` is printed before it."""
+
+    category = "error"
+
+    def __init__(self, message: str, *, path: Path | str | None = None,
+                 lineno: int | None = None, problems: list[Problem] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.lineno = lineno
+        self.problems = list(problems or [])
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+    def lines(self) -> list[str]:
+        """Return the lines the CLI prints: ``category: path:line: message`` each."""
+        if self.problems:
+            return [f"{p.severity if p.severity != 'error' else self.category}: {p}"
+                    for p in self.problems]
+        where = Problem(self.message, self.path, self.lineno)
+        return [f"{self.category}: {where}"]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class ConfigError(PackbuilderError):
+    """A pack configuration value is wrong."""
+
+    category = "config"
+
+
+class ContentError(PackbuilderError):
+    """A source document cannot be read or breaks the content format."""
+
+    category = "content"
+
+
+class CatalogError(PackbuilderError):
+    """A translation catalog cannot be read or fails its checks."""
+
+    category = "catalog"
+
+
+class LayoutError(PackbuilderError):
+    """A layout template or stylesheet is broken."""
+
+    category = "layout"
+
+
+class FontError(PackbuilderError):
+    """Text would print with a character no font covers."""
+
+    category = "font"
+
+
+class RenderError(PackbuilderError):
+    """WeasyPrint could not render a job cleanly."""
+
+    category = "render"
+
+
+class OutputError(PackbuilderError):
+    """The pack cannot be written where it was asked to go."""
+
+    category = "output"
