@@ -13,7 +13,7 @@ from mdit_py_plugins.container import container_plugin
 
 from .errors import ContentError, Problem
 from .links import link_problem
-from .markup import inline_links
+from .markup import inline_links, raw_html
 
 KINDS = ("handout",)
 CONTAINERS = ("worksheet", "activity")
@@ -55,6 +55,7 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     segment: Segment
+    prompt: bool = False      # in a worksheet: followed by lines to write on
     type: str = "paragraph"
 
 
@@ -171,6 +172,9 @@ class _Segmenter:
         for url in inline_links(text):
             if (why := link_problem(url)) is not None:
                 self.problems.append(Problem(why, self.path, lineno))
+        for tag in raw_html(text):
+            self.problems.append(Problem(f"raw HTML {tag!r} is not allowed in a source document; "
+                                         "use Markdown (see content/FORMAT.md)", self.path, lineno))
         seg = Segment(context, text, lineno, kind, self.section)
         self.segments.append(seg)
         return seg
@@ -198,8 +202,10 @@ class _Segmenter:
             return self.table(node)
         if kind.startswith("container_"):
             name = node.info.strip().split(None, 1)
-            return Container(kind.removeprefix("container_"),
-                             name[1] if len(name) > 1 else "", self.blocks(node.children))
+            blocks = self.blocks(node.children)
+            if kind == "container_worksheet":
+                blocks = tuple(Paragraph(b.segment, prompt=True) if _is_prompt(b) else b for b in blocks)
+            return Container(kind.removeprefix("container_"), name[1] if len(name) > 1 else "", blocks)
         if kind == "fence" and node.info.strip() == "wordsearch":
             return self.wordsearch(node)
         lineno = self.offset + (node.map[0] + 1 if node.map else 0)
@@ -246,6 +252,11 @@ class _Segmenter:
                                          self.path, lineno))
             return None
         return WordSearch(grid, words, lineno)
+
+
+def _is_prompt(block) -> bool:  # type: ignore[no-untyped-def]
+    """A worksheet paragraph is a prompt when it ends as a question or an open sentence."""
+    return isinstance(block, Paragraph) and block.segment.text.rstrip("*_ ").endswith(("?", "...", "…"))
 
 
 def _source(meta: dict, path: Path, problems: list[Problem]) -> Source:

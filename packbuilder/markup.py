@@ -1,6 +1,7 @@
 """Inline Markdown of one segment -> safe HTML, and what markup a segment carries."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -19,14 +20,11 @@ def inline_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.disable(["image", "html_inline", "entity"])
     md.validateLink = _validate_link
-    default_link_open = md.renderer.rules.get("link_open")
 
-    def link_open(tokens, idx, options, env):  # type: ignore[no-untyped-def]
-        token = tokens[idx]
-        if token.info == "auto":
-            token.attrSet("class", "autolink")
-        return (default_link_open(tokens, idx, options, env) if default_link_open
-                else md.renderer.renderToken(tokens, idx, options, env))
+    def link_open(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        if tokens[idx].info == "auto":
+            tokens[idx].attrSet("class", "autolink")
+        return renderer.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("link_open", link_open)
     return md
@@ -37,9 +35,25 @@ def render_inline(text: str) -> Markup:
     return Markup(inline_parser().renderInline(text))
 
 
+@lru_cache(maxsize=1)
+def _inspector() -> MarkdownIt:
+    """A parser that accepts every link target, so that checks can see (and refuse) them all."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = lambda url: True
+    return md
+
+
+RAW_HTML = re.compile(r"<(?!(?:https?|mailto|ftp|file|javascript|data):)/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def raw_html(text: str) -> list[str]:
+    """Return the raw HTML tags in ``text`` (autolinks are not tags)."""
+    return [m.group(0) for m in RAW_HTML.finditer(text) if "@" not in m.group(0)]
+
+
 def inline_links(text: str) -> list[str]:
     """Return the link targets of ``text`` in order, as the Markdown names them."""
-    tokens = MarkdownIt("commonmark", {"html": False}).parseInline(text)
+    tokens = _inspector().parseInline(text)
     out: list[str] = []
     for tok in tokens:
         for child in tok.children or []:

@@ -1,0 +1,106 @@
+"""Command line: parse arguments, call the library, map errors to exit codes."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from . import __version__
+from .errors import PackbuilderError
+
+DEFAULT_PACK = Path("packs/default.toml")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="packbuilder", description=(
+        "Build multilingual, attributed print resource packs."))
+    parser.add_argument("--version", action="version", version=f"packbuilder {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build a pack into dist/<pack>/")
+    build.add_argument("--pack", type=Path, default=DEFAULT_PACK, help="pack config (default: %(default)s)")
+    build.add_argument("--lang", action="append", metavar="L", help="build only this language (repeatable)")
+    build.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: %(default)s)")
+    build.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
+    extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+
+    init = sub.add_parser("init", help="create catalogs for a new language")
+    init.add_argument("lang", help="language code such as es, zh_Hans, fr")
+    init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    return parser
+
+
+def cmd_build(args: argparse.Namespace, console: Console) -> int:
+    from .build import build
+
+    def progress(name: str, n: int, total: int) -> None:
+        if not args.quiet:
+            console.print(f"[{n}/{total}] {name}", highlight=False)
+
+    report = build(args.pack, languages=args.lang, out_dir=args.out, progress=progress)
+    console.print(f"Built {len(report.outputs)} files into {report.target} "
+                  f"({report.fallbacks} segment(s) shown in English for lack of a translation).",
+                  highlight=False)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace, console: Console) -> int:
+    from .catalogs import extract
+    from .config import load_pack
+    from .content import load_content
+
+    config = load_pack(args.pack)
+    docs = load_content(config.content_dir, list(config.documents))
+    written = extract(docs, config.locales_dir, config.content_dir.parent)
+    for path in written:
+        console.print(f"Wrote {path}", highlight=False)
+    console.print(f"Extract: {len(docs) + 1} template(s), {len(written)} changed.", highlight=False)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace, console: Console) -> int:
+    from babel import UnknownLocaleError
+
+    from .catalogs import UI_DOMAIN, init_language
+    from .config import load_pack, parse_language
+    from .errors import ConfigError
+
+    try:
+        parse_language(args.lang)
+    except (ValueError, UnknownLocaleError):
+        raise ConfigError(f"{args.lang!r} is not a language code Babel knows (e.g. es, fr, zh_Hans, ar)") from None
+    config = load_pack(args.pack)
+    created = init_language(config.locales_dir, args.lang, [*config.documents, UI_DOMAIN])
+    for path in created:
+        console.print(f"Created {path}", highlight=False)
+    console.print(f"Init: {args.lang}: {len(created)} new catalog(s).", highlight=False)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "extract": cmd_extract, "init": cmd_init}
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run packbuilder; return 0 on success, 1 on a user error, 2 on a bug."""
+    args = _parser().parse_args(argv)
+    out = Console(file=stdout or sys.stdout, soft_wrap=True)
+    err = Console(file=stderr or sys.stderr, soft_wrap=True, stderr=stderr is None)
+    try:
+        return COMMANDS[args.command](args, out)
+    except PackbuilderError as exc:
+        for line in exc.lines():
+            err.print(line, highlight=False, markup=False)
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted", highlight=False)
+        return 130
+    except Exception:  # noqa: BLE001 - anything else is a bug: say so, briefly
+        err.print("packbuilder hit a bug; please report it with this trace:", highlight=False)
+        err.print("".join(traceback.format_exc(limit=6)), highlight=False, markup=False)
+        return 2

@@ -1,0 +1,137 @@
+"""Jinja2 -> HTML -> WeasyPrint -> PDF bytes, for one job at a time."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .errors import LayoutError, RenderError
+from .fetcher import SafeFetcher
+from .markup import plain_text, render_inline
+
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass
+class Tally:
+    """How many segments a job printed translated, and which fell back to English."""
+
+    translated: int = 0
+    fallback: list[str] = field(default_factory=list)
+
+
+def css_string(text: str) -> str:
+    """Return ``text`` as a CSS string literal, every special character escaped."""
+    out = []
+    for ch in text:
+        out.append(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def page_counter_css(template: str) -> str:
+    """Turn 'Page {page} of {pages}' (translated) into a CSS ``content`` value."""
+    parts = []
+    rest = template
+    while rest:
+        idx = [(rest.find(k), k) for k in ("{page}", "{pages}") if rest.find(k) >= 0]
+        if not idx:
+            parts.append(css_string(rest))
+            break
+        pos, key = min(idx)
+        if pos:
+            parts.append(css_string(rest[:pos]))
+        parts.append("counter(page)" if key == "{page}" else "counter(pages)")
+        rest = rest[pos + len(key):]
+    return " ".join(parts) or '""'
+
+
+def environment(layouts_dir: Path) -> jinja2.Environment:
+    """Return the Jinja environment: autoescape on, undefined names are errors."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts_dir)),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+
+
+def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
+    """Return ``t(segment)``: the segment's translation as safe HTML, else the English."""
+    def t(segment) -> Markup:  # type: ignore[no-untyped-def]
+        if segment is None:
+            return Markup("")
+        text = get(segment)
+        if text:
+            tally.translated += 1
+            return render_inline(text)
+        if lang_tag != "en":
+            tally.fallback.append(segment.context)
+            return Markup('<span lang="en">') + render_inline(segment.text) + Markup("</span>")
+        tally.translated += 1
+        return render_inline(segment.text)
+    return t
+
+
+def render_html(env: jinja2.Environment, template: str, context: dict) -> str:
+    """Render one layout template, turning template mistakes into LayoutError."""
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise LayoutError(f"template syntax: {exc.message}", path=exc.filename, lineno=exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise LayoutError(f"layout template {exc.name!r} not found in {env.loader.searchpath}") from None  # type: ignore[union-attr]
+    except jinja2.UndefinedError as exc:
+        raise LayoutError(f"{template}: {exc.message}") from None
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def weasyprint_log() -> Iterator[list[str]]:
+    """Collect every warning and error WeasyPrint logs while the block runs."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old
+
+
+def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
+              job_name: str, created: str, cache: dict | None = None) -> tuple[bytes, int]:
+    """Return (PDF bytes, page count); any warning WeasyPrint logs fails the job."""
+    import weasyprint
+
+    fetcher = SafeFetcher(roots)
+    with weasyprint_log() as logged:
+        doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+        sheets = [weasyprint.CSS(filename=str(s), url_fetcher=fetcher) for s in stylesheets]
+        document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache)
+        document.metadata.created = created
+        document.metadata.modified = created
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier,
+                                 uncompressed_pdf=False)
+    problems = logged + [f"refused to fetch {u[:120]}" for u in fetcher.refused if not any(u[:60] in m for m in logged)]
+    if problems:
+        raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(problems)))
+    return pdf, len(document.pages)
+
+
+__all__ = ["Tally", "translator", "render_html", "write_pdf", "environment", "page_counter_css",
+           "css_string", "plain_text", "escape", "PAPER_SIZES"]

@@ -1,0 +1,57 @@
+"""Shared fixtures: the repository, a built default pack, PDF readers."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from packbuilder.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def pdftext(path: Path, page: int | None = None) -> str:
+    """Return the text of a PDF (or one page of it) as pdftotext reads it."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def page_count(path: Path) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(path).pages)
+
+
+@pytest.fixture(scope="session")
+def default_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the default pack (every language) once; return dist/default/."""
+    out = tmp_path_factory.mktemp("dist")
+    code, stdout, stderr = run_cli("build", "--pack", str(REPO / "packs/default.toml"),
+                                   "--out", str(out), "--quiet")
+    assert code == 0, stderr
+    return out / "default"
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """Return a private copy of tests/roots/minimal whose layouts may be edited."""
+    root = tmp_path / "minimal"
+    shutil.copytree(ROOTS / "minimal", root)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    text = (root / "pack.toml").read_text().replace("../../../layouts", "layouts")
+    (root / "pack.toml").write_text(text.replace("../../../assets", "assets"))
+    (root / "assets").mkdir()
+    return root
