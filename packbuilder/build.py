@@ -12,6 +12,8 @@ from .catalogs import Edition, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
 from .errors import ConfigError, Problem
+from .fonts import check_texts
+from .ui import STRINGS
 from .i18n import Language, language
 from .markup import plain_text
 from markupsafe import Markup
@@ -54,6 +56,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     docs = load_content(config.content_dir, list(config.documents))   # English -> segments
     editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
     jobs = plan_jobs(langs, docs, editions)                        # (lang, doc, layout) -> path
+    check_fonts(jobs)                                              # no tofu, before any render
     built = build_date()
     with build_lock(Path(out_dir), config.name):
         outputs = render_all(jobs, config, docs, built, progress)  # HTML -> PDF
@@ -90,6 +93,33 @@ def plan_jobs(langs: tuple[str, ...], docs: list[Document], editions: dict[str, 
         jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
     return jobs
+
+
+def check_fonts(jobs: list[Job]) -> None:
+    """Refuse to print a character that no font of its language's stack can draw."""
+    by_lang: dict[str, tuple[Language, list]] = {}
+    for job in jobs:
+        lang, texts = by_lang.setdefault(job.lang.code, (job.lang, []))
+        if job.doc is None:
+            texts += [(job.edition.ui(key), None, None, f"ui/{key}") for key in STRINGS]
+            continue
+        tr = job.edition.docs[job.doc.id]
+        for seg in job.doc.segments:
+            text = tr.get(seg)
+            texts.append((text, tr.path, tr.lines.get(seg.context), seg.context) if text
+                         else (seg.text, job.doc.path, seg.lineno, seg.context))
+        src = job.doc.source
+        texts.append((" ".join([src.title, src.author, src.terms, src.url]), job.doc.path, 1, "[source]"))
+        texts += [(" ".join(b.grid + b.words), job.doc.path, b.lineno, "wordsearch")
+                  for b in _walk(job.doc.blocks) if b.type == "wordsearch"]
+    for lang, texts in by_lang.values():
+        check_texts(lang.code, lang.fonts, texts)
+
+
+def _walk(blocks):  # type: ignore[no-untyped-def]
+    for b in blocks:
+        yield b
+        yield from _walk(getattr(b, "blocks", ()))
 
 
 def render_all(jobs: list[Job], config: Pack, docs: list[Document], built: datetime,

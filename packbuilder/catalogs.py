@@ -67,6 +67,7 @@ class DocTranslation:
     path: Path | None
     review: Review
     strings: dict[str, str] = field(repr=False)        # msgctxt -> translation
+    lines: dict[str, int] = field(default_factory=dict, repr=False)   # msgctxt -> PO line
 
     def get(self, segment: Segment) -> str | None:
         """Return the translation of ``segment``, or None (missing, fuzzy or stale)."""
@@ -202,9 +203,9 @@ def load_translation(path: Path, lang: str, english: dict[str, str] | None) -> D
     if not path.is_file():
         return DocTranslation(None, Review(False), {})
     catalog = read_catalog(path, lang)
-    strings = {str(m.context): m.string for m in catalog
-               if m.context and _usable(m, english)}
-    return DocTranslation(path, _review(catalog), strings)
+    usable = [m for m in catalog if m.context and _usable(m, english)]
+    return DocTranslation(path, _review(catalog), {str(m.context): m.string for m in usable},
+                          {str(m.context): m.lineno for m in usable})
 
 
 def load_catalogs(locales_dir: Path, languages: tuple[str, ...], docs: list[Document]) -> dict[str, Edition]:

@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
 
+    chk = sub.add_parser("check", help="check catalogs: markup, placeholders, glossary, punctuation")
+    chk.add_argument("files", nargs="*", type=Path, metavar="FILE.po", help="check only these files")
+    chk.add_argument("--lang", action="append", metavar="L", help="check only this language (repeatable)")
+    chk.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    chk.add_argument("--format", choices=("text", "json"), default="text")
+
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -83,7 +89,36 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "extract": cmd_extract, "init": cmd_init}
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from .checks import check_language
+    from .config import load_pack
+
+    config = load_pack(args.pack)
+    if args.files:
+        by_lang: dict[str, list[Path]] = {}
+        for path in args.files:
+            lang = args.lang[0] if args.lang else path.resolve().parent.parent.name
+            by_lang.setdefault(lang, []).append(path)
+    else:
+        langs = args.lang or [lang for lang in config.languages if lang != "en"]
+        by_lang = {lang: [] for lang in langs}
+    problems = [p for lang, files in by_lang.items()
+                for p in check_language(config.locales_dir, lang, list(config.documents), files or None)]
+    errors = sum(p.severity == "error" for p in problems)
+    if args.format == "json":
+        console.print_json(json.dumps([{"severity": p.severity, "path": str(p.path), "line": p.lineno,
+                                        "check": p.check, "message": p.message} for p in problems]))
+    else:
+        for p in problems:
+            console.print(f"{p.severity}: {p}", highlight=False, markup=False)
+        console.print(f"Check: {', '.join(by_lang)}: {errors} error(s), "
+                      f"{len(problems) - errors} warning(s).", highlight=False)
+    return 1 if errors else 0
+
+
+COMMANDS = {"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -70,7 +70,7 @@ def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
             return render_inline(text)
         if lang_tag != "en":
             tally.fallback.append(segment.context)
-            return Markup('<span lang="en">') + render_inline(segment.text) + Markup("</span>")
+            return Markup('<span lang="en" dir="ltr">') + render_inline(segment.text) + Markup("</span>")
         tally.translated += 1
         return render_inline(segment.text)
     return t

@@ -21,9 +21,9 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def pdftext(path: Path, page: int | None = None) -> str:
+def pdftext(path: Path, page: int | None = None, layout: bool = False) -> str:
     """Return the text of a PDF (or one page of it) as pdftotext reads it."""
-    args = ["pdftotext", "-enc", "UTF-8"]
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else [])
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run([*args, str(path), "-"], check=True, capture_output=True,

@@ -1,0 +1,145 @@
+"""Catalog checks: every problem in one pass, compiler-style, silenced per entry by a flag."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Message
+
+from .catalogs import UI_DOMAIN, catalog_path, read_catalog
+from .errors import CatalogError, Problem
+from .glossary import Glossary, glossary_problems, load_glossary
+from .markup import inline_links, raw_html
+
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+NUMBER = re.compile(r"\d+")
+CJK = ("zh", "ja")
+HEADINGS = ("/h", "/title", "/subtitle")     # headings may drop a final full stop
+END_PUNCT = {".": "。", "?": "？", "!": "！", ":": "：", ";": "；"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A translated message with what the checks need to know about it."""
+
+    message: Message
+    lang: str
+    glossary: Glossary
+
+    @property
+    def source(self) -> str:
+        return str(self.message.id)
+
+    @property
+    def target(self) -> str:
+        return str(self.message.string)
+
+
+Check = Callable[[Entry], Iterator[tuple[str, str]]]      # yields (severity, message)
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[name] = fn
+        return fn
+    return register
+
+
+def _emphasis(text: str) -> tuple[int, int]:
+    return text.count("**"), len(re.findall(r"(?<![*\w])\*(?![*\s])", text))
+
+
+@check("markup")
+def markup_parity(e: Entry) -> Iterator[tuple[str, str]]:
+    src, dst = inline_links(e.source), inline_links(e.target)
+    if src != dst:
+        missing = [u for u in src if u not in dst]
+        extra = [u for u in dst if u not in src]
+        detail = "; ".join(filter(None, [f"missing {missing}" if missing else "",
+                                          f"not in the English {extra}" if extra else ""]))
+        yield "error", f"links differ from the English ({detail or 'order or count'}); keep the same links"
+    if _emphasis(e.source) != _emphasis(e.target):
+        yield "error", "bold/italic markers (** and *) differ from the English; keep the same emphasis"
+    for tag in raw_html(e.target):
+        yield "error", f"raw HTML {tag!r} is not allowed; it would print as text"
+
+
+@check("placeholders")
+def placeholders(e: Entry) -> Iterator[tuple[str, str]]:
+    if sorted(PLACEHOLDER.findall(e.source)) != sorted(PLACEHOLDER.findall(e.target)):
+        yield "error", (f"placeholders {sorted(set(PLACEHOLDER.findall(e.source)))} must appear "
+                        "exactly as in the English")
+
+
+@check("numbers")
+def numbers(e: Entry) -> Iterator[tuple[str, str]]:
+    strip = lambda t: re.sub(r"<[^>]+>|\]\([^)]*\)", " ", t)  # noqa: E731 - URLs are checked as links
+    missing = sorted(set(NUMBER.findall(strip(e.source))) - set(NUMBER.findall(strip(e.target))))
+    if missing:
+        yield "warning", f"numbers {missing} from the English are not in the translation"
+
+
+@check("glossary")
+def glossary(e: Entry) -> Iterator[tuple[str, str]]:
+    for problem in glossary_problems(e.glossary, e.source, e.target):
+        yield "error", problem
+
+
+@check("whitespace")
+def whitespace(e: Entry) -> Iterator[tuple[str, str]]:
+    if e.target != e.target.strip() and e.source == e.source.strip():
+        yield "error", "leading or trailing whitespace; remove it"
+    if "  " in e.target and "  " not in e.source:
+        yield "warning", "double space"
+
+
+@check("punctuation")
+def end_punctuation(e: Entry) -> Iterator[tuple[str, str]]:
+    src_end, dst_end = e.source.rstrip("*_ ")[-1:], e.target.rstrip("*_ ")[-1:]
+    if src_end not in END_PUNCT or str(e.message.context).endswith(HEADINGS):
+        return
+    expected = {src_end, END_PUNCT[src_end]} if e.lang.startswith(CJK) else {src_end}
+    if e.lang.startswith(CJK) and src_end == ".":
+        expected.add("…")
+    if dst_end not in expected and dst_end not in ".。?？!！:：;；…)）\"”’」":
+        yield "warning", f"the English ends with {src_end!r}; the translation ends with {dst_end!r}"
+    elif e.lang.startswith(CJK) and dst_end in END_PUNCT and not e.target.rstrip().endswith(("...",)):
+        yield "warning", f"use full-width {END_PUNCT[dst_end]!r} at the end of Chinese text"
+
+
+@check("same-as-source")
+def same_as_source(e: Entry) -> Iterator[tuple[str, str]]:
+    words = re.sub(r"[\W\d_]+", " ", re.sub(r"<[^>]+>", " ", e.source)).split()
+    names = " ".join(e.glossary.keep).lower()
+    if e.source == e.target and words and not all(w.lower() in names for w in words):
+        yield "warning", "the translation is the same as the English; translate it or flag it ignore-same-as-source"
+
+
+def check_catalog(path: Path, lang: str, glossary: Glossary) -> list[Problem]:
+    """Return every problem in one catalog file (syntax errors stop at the first, with its line)."""
+    try:
+        catalog = read_catalog(path, lang)
+    except CatalogError as exc:
+        return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
+    problems = []
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        entry = Entry(message, lang, glossary)
+        for name, fn in CHECKS.items():
+            if f"ignore-{name}" in message.flags:
+                continue
+            for severity, text in fn(entry):
+                problems.append(Problem(text, path, message.lineno, severity, name))
+    return problems
+
+
+def check_language(locales_dir: Path, lang: str, domains: list[str],
+                   files: list[Path] | None = None) -> list[Problem]:
+    """Return the problems of every catalog of ``lang`` (or of ``files``)."""
+    glossary = load_glossary(locales_dir, lang)
+    paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
+    return [p for path in paths if path.is_file() for p in check_catalog(path, lang, glossary)]

@@ -1,0 +1,83 @@
+"""Font stacks resolved to files, and the check that every character has a glyph."""
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import FontError, Problem
+
+#: Debian packages that carry each family, for the fix in an error message.
+PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Sans Arabic": "fonts-noto-core",
+            "Noto Sans Hebrew": "fonts-noto-core", "Noto Sans Mono": "fonts-noto-mono",
+            "Noto Sans CJK SC": "fonts-noto-cjk", "Noto Sans CJK TC": "fonts-noto-cjk",
+            "Noto Sans CJK JP": "fonts-noto-cjk", "Noto Sans CJK KR": "fonts-noto-cjk"}
+IGNORED = {"Cc", "Cf", "Zl", "Zp"}          # controls and format characters draw nothing
+
+
+@dataclass(frozen=True)
+class FontFile:
+    family: str
+    path: Path
+    index: int
+
+
+@lru_cache(maxsize=None)
+def resolve(family: str) -> FontFile | None:
+    """Return the regular face of ``family`` as fontconfig finds it, or None if not installed."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", f"{family}:style=Regular"],
+                             capture_output=True, text=True, check=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names, file, index = (out.split("\n") + ["", "", "0"])[:3]
+    if family.lower() not in [n.strip().lower() for n in names.split(",")]:
+        return None
+    return FontFile(family, Path(file), int(index or 0))
+
+
+@lru_cache(maxsize=None)
+def coverage(font: FontFile) -> frozenset[int]:
+    """Return the code points the font has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font.path, fontNumber=font.index, lazy=True) as tt:
+        return frozenset(tt.getBestCmap())
+
+
+def stack_coverage(families: tuple[str, ...]) -> tuple[frozenset[int], list[str]]:
+    """Return (code points the stack covers, families that are not installed)."""
+    covered: set[int] = set()
+    missing = []
+    for family in families:
+        font = resolve(family)
+        if font is None:
+            missing.append(family)
+        else:
+            covered |= coverage(font)
+    return frozenset(covered), missing
+
+
+def uncovered(text: str, covered: frozenset[int]) -> list[str]:
+    """Return the characters of ``text`` no font in the stack can draw."""
+    return sorted({ch for ch in text if ord(ch) not in covered and not ch.isspace()
+                   and unicodedata.category(ch) not in IGNORED})
+
+
+def check_texts(lang: str, families: tuple[str, ...], texts: list[tuple[str, Path | None, int | None, str]]) -> None:
+    """Raise FontError naming every character no font covers, with its segment and a fix."""
+    covered, missing = stack_coverage(families)
+    problems = [Problem(f"font {family!r} for {lang} is not installed; install the Debian package "
+                        f"{PACKAGES.get(family, '(unknown)')}") for family in missing]
+    for text, path, lineno, context in texts:
+        bad = uncovered(text, covered)
+        if bad:
+            names = ", ".join(f"{ch!r} U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in bad)
+            problems.append(Problem(
+                f"[{lang}] {context}: no font in the stack ({', '.join(families)}) has a glyph for {names}; "
+                "it would print as an empty box. Remove the character or add a font that covers it",
+                path, lineno))
+    if problems:
+        raise FontError(f"{len(problems)} font problem(s)", problems=problems)

@@ -1,0 +1,137 @@
+"""The default pack, end to end: files, words on the page, metadata, atomic writes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, page_count, pdftext, run_cli
+
+DOCS = ["core-competencies", "brief-guide", "best-practices", "advocacy", "what-is-sex-work"]
+
+
+def words(text: str) -> str:
+    """Fold line breaks and hyphenation so phrases can be searched for."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "", text))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
+def test_every_language_has_five_handouts_and_credits(default_pack, lang):
+    names = sorted(p.name for p in (default_pack / lang).iterdir())
+    assert names == sorted([f"{d}.pdf" for d in DOCS] + ["credits.pdf"])
+    assert (default_pack / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("doc, heading", [
+    ("core-competencies", "Recognize that everyone has a unique constellation of experiences"),
+    ("brief-guide", "Most Common Mistakes"),
+    ("best-practices", "Do no harm"),
+    ("advocacy", "Speak Up"),
+    ("what-is-sex-work", "Sex Work vs. Sex Trafficking"),
+])
+def test_english_handouts_carry_their_own_headings(default_pack, doc, heading):
+    assert heading in words(pdftext(default_pack / "en" / f"{doc}.pdf"))
+
+
+def test_every_page_of_core_competencies_names_reframe(default_pack):
+    for lang in ("en", "zh_Hans", "es"):
+        path = default_pack / lang / "core-competencies.pdf"
+        pages = page_count(path)
+        assert pages >= 3
+        for page in range(1, pages + 1):
+            assert "Reframe Health and Justice" in words(pdftext(path, page)), (lang, page)
+
+
+def test_every_page_names_its_source(default_pack):
+    for doc in DOCS:
+        path = default_pack / "en" / f"{doc}.pdf"
+        source = json.loads((default_pack / "manifest.json").read_text())
+        title = next(f["source"]["title"] for f in source["files"] if f.get("document") == doc)
+        for page in range(1, page_count(path) + 1):
+            assert title[:25] in words(pdftext(path, page)), (doc, page)
+
+
+def test_links_print_without_tracking(default_pack):
+    text = words(pdftext(default_pack / "en" / "brief-guide.pdf"))
+    assert "how-to-be-an-ally-to-sex-workers" in text and "fbclid" not in text
+
+
+def test_word_search_grid_is_printed(default_pack):
+    text = pdftext(default_pack / "en" / "core-competencies.pdf", layout=True)
+    assert "Sex Workers Fight Back" in text and "LasHorizontales" in text
+    for row in ("GUIFSYNMAYDVRMMXHJJX", "NFHAHGAAVOOMWHUPLWSP"):     # first and last rows
+        assert re.search(r"\s*".join(row), text), row
+
+
+@pytest.mark.parametrize("lang, tag", [("en", "en"), ("zh_Hans", "zh-Hans"), ("es", "es")])
+def test_pdf_metadata_language_title_author(default_pack, lang, tag):
+    reader = PdfReader(default_pack / lang / "core-competencies.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == tag
+    assert reader.metadata.title and reader.metadata.author == "Reframe Health and Justice"
+    assert "/StructTreeRoot" in reader.trailer["/Root"], "tagged PDF for screen readers"
+
+
+def test_manifest_lists_every_file_with_its_hash(default_pack):
+    manifest = json.loads((default_pack / "manifest.json").read_text())
+    assert len(manifest["files"]) == 18
+    for entry in manifest["files"]:
+        data = (default_pack / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        if entry["layout"] == "handout":
+            seg = entry["segments"]
+            assert seg["translated"] + seg["fallback"] == seg["total"]
+            assert entry["source"]["title"]
+    en = next(f for f in manifest["files"] if f["path"] == "en/best-practices.pdf")
+    assert en["segments"]["fallback"] == 0 and en["language"] == "en"
+
+
+def test_credits_list_title_author_and_terms(default_pack):
+    text = words(pdftext(default_pack / "en" / "credits.pdf"))
+    assert "Reframe Health and Justice" in text and "Not intended for commercial use" in text
+    assert "Equitable Care certification" in text and "https://www.equitablecarecert.com/" in text
+    assert "Can Anti-Trafficking Be Rescued?" in text and "Heartland Alliance" in text
+
+
+def test_two_builds_are_byte_identical(minimal, tmp_path):
+    for out in ("a", "b"):
+        assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path / out),
+                       "--quiet")[0] == 0
+    assert tree(tmp_path / "a/minimal") == tree(tmp_path / "b/minimal")
+
+
+def test_a_failed_render_leaves_the_previous_pack_untouched(minimal, tmp_path):
+    out = tmp_path / "dist"
+    assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out), "--quiet")[0] == 0
+    before = tree(out / "minimal")
+    layout = minimal / "layouts/handout/handout.html.j2"
+    layout.write_text(layout.read_text().replace("<main>", '<main><img src="file:///etc/passwd">'))
+    code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out))
+    assert code == 1 and err.startswith("render: en/sample.pdf") and "Traceback" not in err
+    assert tree(out / "minimal") == before
+    assert sorted(p.name for p in out.iterdir()) == [".minimal.lock", "minimal"]
+
+
+def test_a_content_error_leaves_the_previous_pack_untouched(minimal, tmp_path):
+    out = tmp_path / "dist"
+    assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out), "--quiet")[0] == 0
+    before = tree(out / "minimal")
+    doc = minimal / "content/sample.md"
+    doc.write_text(doc.read_text() + "\nSee [this](http://example.org/?utm_source=x).\n")
+    code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out))
+    assert code == 1 and f"content: {doc}:" in err and "uses http://" in err
+    assert tree(out / "minimal") == before
+
+
+def test_a_template_mistake_is_a_layout_error(minimal, tmp_path):
+    layout = minimal / "layouts/handout/handout.html.j2"
+    layout.write_text(layout.read_text().replace("{{ t(doc.title) }}", "{{ t(doc.title }}"))
+    code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path))
+    assert code == 1 and err.startswith("layout: ") and "handout.html.j2:" in err

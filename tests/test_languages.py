@@ -1,0 +1,123 @@
+"""Mandarin Chinese and Spanish editions: terminology, draft marking, fonts, direction."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, ROOTS, page_count, pdftext, run_cli
+from packbuilder.catalogs import read_catalog, write_catalog
+from packbuilder.glossary import load_glossary
+from packbuilder.i18n import language
+
+DRAFT = {lang: read_catalog(REPO / f"locales/{lang}/LC_MESSAGES/ui.po", lang).get("Draft translation — not yet reviewed by the community.", context="ui/draft").string
+         for lang in ("zh_Hans", "es")}
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_mandarin_best_practices_uses_the_glossary(default_pack):
+    text = flat(pdftext(default_pack / "zh_Hans" / "best-practices.pdf"))
+    assert "无伤害" in text and "性工作者" in text and "性服务人员" in text
+    glossary = load_glossary(REPO / "locales", "zh_Hans")
+    for avoided in glossary.avoided:
+        for term in avoided.terms:
+            assert term not in text, term
+
+
+def test_spanish_uses_trata_not_trafico(default_pack):
+    text = pdftext(default_pack / "es" / "what-is-sex-work.pdf")
+    assert "trata" in text and "tráfico" not in text.lower()
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "es"])
+def test_every_page_of_a_draft_language_says_so(default_pack, lang):
+    assert DRAFT[lang]
+    for pdf in sorted((default_pack / lang).glob("*.pdf")):
+        for page in range(1, page_count(pdf) + 1):
+            assert flat(DRAFT[lang]) in flat(pdftext(pdf, page)), (pdf.name, page)
+
+
+def test_english_pages_carry_no_draft_line(default_pack):
+    assert "Draft translation" not in pdftext(default_pack / "en" / "advocacy.pdf")
+
+
+def test_catalogs_say_they_are_drafts():
+    for po in (REPO / "locales").glob("*/LC_MESSAGES/*.po"):
+        assert "X-Review-Status: draft" in po.read_text(encoding="utf-8"), po
+
+
+@pytest.mark.parametrize("lang, expected", [("zh_Hans", {"Noto-Sans-CJK-SC"}), ("es", {"NotoSans"})])
+def test_expected_fonts_are_embedded(default_pack, lang, expected):
+    out = subprocess.run(["pdffonts", str(default_pack / lang / "best-practices.pdf")],
+                         capture_output=True, text=True, check=True).stdout
+    names = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]).split("-Bold")[0].split("-Regular")[0]
+             for line in out.splitlines()[2:]}
+    assert expected <= {n.rstrip("-") for n in names} | {n.replace("-", "") for n in names}, names
+    assert all(line.split()[-5] == "yes" for line in out.splitlines()[2:]), "every font embedded"
+
+
+def test_every_text_segment_is_translated(default_pack):
+    import json
+    manifest = json.loads((default_pack / "manifest.json").read_text())
+    for entry in manifest["files"]:
+        if entry["language"] != "en" and entry["layout"] == "handout":
+            assert entry["segments"]["fallback"] == 0, entry["path"]
+
+
+def test_language_names_in_their_own_language():
+    assert language("zh_Hans").name == "中文（简体）"
+    assert language("es").name == "Español"
+    assert language("ar").dir == "rtl" and language("zh_Hans").tag == "zh-Hans"
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "es"])
+def test_check_passes_on_the_shipped_catalogs(lang):
+    code, out, err = run_cli("check", "--lang", lang, "--pack", str(REPO / "packs/default.toml"))
+    assert code == 0, out + err
+
+
+def test_planting_an_avoided_term_fails_check_with_file_and_line(tmp_path):
+    po = tmp_path / "zh_Hans/LC_MESSAGES/best-practices.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(REPO / "locales/zh_Hans/LC_MESSAGES/best-practices.po", po)
+    catalog = read_catalog(po, "zh_Hans")
+    message = next(m for m in catalog if m.context == "best-practices/do-no-harm-5746/p1"
+                   or str(m.context).startswith("best-practices/do-no-harm") and str(m.context).endswith("p1"))
+    message.string = message.string.replace("性工作者", "妓女") + "妓女"
+    write_catalog(po, catalog)
+    line = read_catalog(po, "zh_Hans").get(message.id, context=message.context).lineno
+    code, out, _ = run_cli("check", "--lang", "zh_Hans", "--pack", str(REPO / "packs/default.toml"), str(po))
+    assert code == 1
+    assert f"error: {po}:{line}: [glossary] avoided term '妓女'" in out
+
+
+def test_right_to_left_language_lays_out_right_to_left(tmp_path):
+    code, _, err = run_cli("build", "--pack", str(ROOTS / "rtl/pack.toml"), "--out", str(tmp_path), "--quiet")
+    assert code == 0, err
+    pdf = tmp_path / "rtl/ar/sample.pdf"
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar"
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
+    arabic = [(float(x0), float(x1)) for x0, x1, word in
+              re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)</word>', bbox)
+              if re.search("[\u0600-\u06ff\ufb50-\ufeff]", word)]
+    assert arabic, "the Arabic text is on the page"
+    assert max(x1 for _, x1 in arabic) > width * 0.85, "RTL text starts at the right margin"
+    assert min(x0 for x0, _ in arabic) > width * 0.3, "short RTL lines do not start on the left"
+
+
+def test_a_character_no_font_covers_fails_the_build(minimal, tmp_path):
+    doc = minimal / "content/sample.md"
+    doc.write_text(doc.read_text() + "\nLinear B: \U00010000.\n")
+    code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path))
+    assert code == 1 and err.startswith("font: ")
+    assert "U+10000 LINEAR B SYLLABLE B008 A" in err and "sample/in-action/p3" in err
+    assert f"{doc}:36:" in err
