@@ -33,6 +33,7 @@ class Job:
     layout: str                      # handout | credits
     output: str                      # path inside the pack folder
     doc: Document | None = None
+    others: tuple = ()               # index: every (Language, Edition) of the pack
 
 
 @dataclass
@@ -92,6 +93,9 @@ def plan_jobs(langs: tuple[str, ...], docs: list[Document], editions: dict[str, 
         lang, edition = language(code), editions[code]
         jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
+    first = langs[0]
+    jobs.append(Job(language(first), editions[first], "index", "index.pdf",
+                    others=tuple((language(c), editions[c]) for c in langs)))
     return jobs
 
 
@@ -102,6 +106,7 @@ def check_fonts(jobs: list[Job]) -> None:
         lang, texts = by_lang.setdefault(job.lang.code, (job.lang, []))
         if job.doc is None:
             texts += [(job.edition.ui(key), None, None, f"ui/{key}") for key in STRINGS]
+            texts.append((job.lang.name, None, None, "language name"))
             continue
         tr = job.edition.docs[job.doc.id]
         for seg in job.doc.segments:
@@ -156,6 +161,9 @@ def render_job(job: Job, config: Pack, env, docs: list[Document], built: datetim
         context |= {"doc": job.doc, "t": t, "keywords": _keywords(job),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
         template = "handout/handout.html.j2"
+    elif job.layout == "index":
+        context |= {"languages": _index_entries(job, docs), "draft": False}
+        template = "index/index.html.j2"
     else:
         context |= {"entries": _credit_entries(job, docs), "built": job.edition.ui(
             "built", date=job.lang.format_date(built.date()))}
@@ -174,6 +182,14 @@ def render_job(job: Job, config: Pack, env, docs: list[Document], built: datetim
                  "segments": {"total": len(job.doc.segments), "translated": tally.translated,
                               "fallback": len(tally.fallback)}}
     return Output(job.output, pdf, meta)
+
+
+def _index_entries(job: Job, docs: list[Document]) -> list[dict]:
+    return [{"lang": lang, "ui": edition.ui, "draft": lang.code != "en" and edition.draft,
+             "fonts": Markup(lang.font_css()), "credits": f"{lang.code}/credits.pdf",
+             "docs": [{"title": plain_text(edition.docs[d.id].get(d.title) or d.title.text),
+                       "path": f"{lang.code}/{d.id}.pdf"} for d in docs]}
+            for lang, edition in job.others]
 
 
 def _keywords(job: Job) -> str:

@@ -81,7 +81,7 @@ def test_pdf_metadata_language_title_author(default_pack, lang, tag):
 
 def test_manifest_lists_every_file_with_its_hash(default_pack):
     manifest = json.loads((default_pack / "manifest.json").read_text())
-    assert len(manifest["files"]) == 18
+    assert len(manifest["files"]) == 19     # 3 x (5 handouts + credits) + index
     for entry in manifest["files"]:
         data = (default_pack / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]

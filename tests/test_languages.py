@@ -121,3 +121,48 @@ def test_a_character_no_font_covers_fails_the_build(minimal, tmp_path):
     assert code == 1 and err.startswith("font: ")
     assert "U+10000 LINEAR B SYLLABLE B008 A" in err and "sample/in-action/p3" in err
     assert f"{doc}:36:" in err
+
+
+def test_pack_index_names_languages_in_their_own_language(default_pack):
+    text = pdftext(default_pack / "index.pdf")
+    assert "中文（简体）" in text and "Español" in text and "English" in text
+    assert "es/best-practices.pdf" in text
+
+
+def _es_catalog(minimal: Path, reviewed: bool) -> None:
+    from packbuilder.catalogs import document_template, new_catalog
+    from packbuilder.content import parse_document
+    doc = parse_document(minimal / "content/sample.md")
+    catalog = new_catalog(document_template(doc, minimal), "es")
+    for m in catalog:
+        if m.id == "Sample Handout":
+            m.string = "Folleto de muestra"
+    if reviewed:
+        catalog.set_header("X-Review-Status", "reviewed")
+        catalog.set_header("X-Reviewed-By", "Ana Pérez, Colectiva Ejemplo")
+        catalog.set_header("X-Review-Date", "2026-03-01")
+    write_catalog(minimal / "locales/es/LC_MESSAGES/sample.po", catalog)
+    pack = minimal / "pack.toml"
+    pack.write_text(pack.read_text().replace('languages = ["en"]', 'languages = ["en", "es"]'))
+
+
+def test_a_reviewed_catalog_drops_the_draft_line_and_credits_the_reviewer(minimal, tmp_path):
+    _es_catalog(minimal, reviewed=True)
+    code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path), "--quiet")
+    assert code == 0, err
+    handout = pdftext(tmp_path / "minimal/es/sample.pdf")
+    assert "Folleto de muestra" in handout and "Draft translation" not in handout
+    credits = re.sub(r"\s+", " ", pdftext(tmp_path / "minimal/es/credits.pdf"))
+    assert "Ana Pérez, Colectiva Ejemplo" in credits and "2026-03-01" in credits
+
+
+def test_a_language_with_few_translations_builds_with_english_fallback_counted(minimal, tmp_path):
+    import json
+    _es_catalog(minimal, reviewed=False)
+    code, out, _ = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path), "--quiet")
+    assert code == 0
+    entry = next(f for f in json.loads((tmp_path / "minimal/manifest.json").read_text())["files"]
+                 if f["path"] == "es/sample.pdf")
+    assert entry["segments"]["translated"] == 1 and entry["segments"]["fallback"] == entry["segments"]["total"] - 1
+    assert f"{entry['segments']['fallback']} segment(s) shown in English" in out
+    assert "Draft translation" in pdftext(tmp_path / "minimal/es/sample.pdf")
