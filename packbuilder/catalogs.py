@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, PoFileParser, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from . import __version__
 from .content import Document, Segment
@@ -49,6 +49,41 @@ class PackCatalog(Catalog):
         """Set (or add) an ``X-`` header."""
         self.extra_headers = [(k, v) for k, v in self.extra_headers if k.lower() != name.lower()]
         self.extra_headers.append((name, value))
+
+
+class PackPoParser(PoFileParser):
+    """Babel's parser, plus the ``#|`` previous-msgid lines msgmerge and Poedit write.
+
+    Babel reads ``#| msgid "…"`` as a user comment, so a fuzzy entry would lose the English it
+    was translated from, and gain a stray comment, each time it is saved.
+    """
+
+    def _reset_message_state(self) -> None:
+        super()._reset_message_state()
+        self.previous: list[str] = []
+
+    def _process_comment(self, line) -> None:  # type: ignore[no-untyped-def]
+        if line.startswith("#|"):
+            self._finish_current_message()
+            rest = line[2:].strip()
+            if rest.startswith("msgid "):
+                self.previous = [rest[6:].strip()]
+            elif rest.startswith('"') and self.previous:
+                self.previous.append(rest)
+            return
+        super()._process_comment(line)
+
+    def _add_message(self) -> None:
+        previous = "".join(unescape(piece) for piece in self.previous)
+        msgid = self.messages[0].denormalize() if len(self.messages) == 1 else None
+        context = self.context.denormalize() if self.context else None
+        obsolete = self.obsolete
+        super()._add_message()
+        if previous and msgid is not None:
+            key = self.catalog._key_for(msgid, context)
+            message = (self.catalog.obsolete if obsolete else self.catalog._messages).get(key)
+            if message is not None:
+                message.previous_id = [previous]
 
 
 @dataclass(frozen=True)
@@ -107,7 +142,7 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc}", path=path) from None
     catalog = PackCatalog(locale=locale, domain=path.stem, charset="utf-8")
-    parser = PoFileParser(catalog, abort_invalid=True)
+    parser = PackPoParser(catalog, abort_invalid=True)
     try:
         data.decode("utf-8")
         parser.parse(io.BytesIO(data))
@@ -123,10 +158,33 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
 
 
 def render_catalog(catalog: Catalog) -> bytes:
-    """Return a catalog as PO bytes, formatted the same way every time."""
+    """Return a catalog as PO bytes, formatted the same way every time (and as msgmerge does)."""
     out = io.BytesIO()
-    write_po(out, catalog, width=WIDTH, include_previous=True, sort_output=False)
-    return out.getvalue()
+    write_po(out, catalog, width=WIDTH, include_previous=False, sort_output=False)
+    return _with_previous(out.getvalue().decode(catalog.charset or "utf-8"), catalog).encode(
+        catalog.charset or "utf-8")
+
+
+def _with_previous(text: str, catalog: Catalog) -> str:
+    """Insert ``#| msgid`` lines as msgmerge writes them (Babel wraps them as prose, breaking them)."""
+    messages = [m for m in catalog if m.id] + list(catalog.obsolete.values())
+    if not any(m.previous_id for m in messages):
+        return text
+    blocks = text.split("\n\n")
+    head, entries = blocks[:1], blocks[1:]
+    tail = entries.pop() if entries and not entries[-1].strip() else None
+    if len(entries) != len(messages):          # an unexpected layout: leave Babel's output alone
+        return text
+    for i, message in enumerate(messages):
+        if not message.previous_id or i >= len(messages) - len(catalog.obsolete):
+            continue                           # obsolete entries keep no #~| line (Babel cannot read it)
+        prefix = "#| "
+        previous = message.previous_id[0] if isinstance(message.previous_id, (list, tuple)) else message.previous_id
+        lines = entries[i].split("\n")
+        at = next(n for n, line in enumerate(lines) if not line.startswith("#"))
+        lines.insert(at, f"{prefix}msgid {normalize(previous, prefix=prefix, width=WIDTH)}")
+        entries[i] = "\n".join(lines)
+    return "\n\n".join(head + entries + ([tail] if tail is not None else []))
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:

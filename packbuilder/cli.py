@@ -36,6 +36,21 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--pack", type=Path, default=DEFAULT_PACK)
     chk.add_argument("--format", choices=("text", "json"), default="text")
 
+    upd = sub.add_parser("update", help="merge templates into catalogs (changed English -> fuzzy)")
+    upd.add_argument("--lang", action="append", metavar="L")
+    upd.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+
+    st = sub.add_parser("stats", help="translation progress per language and document")
+    st.add_argument("--lang", action="append", metavar="L")
+    st.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    st.add_argument("--format", choices=("text", "json"), default="text")
+
+    imp = sub.add_parser("import", help="take a translator's .po file in, safely")
+    imp.add_argument("file", type=Path, metavar="FILE.po")
+    imp.add_argument("--lang", required=True, metavar="L")
+    imp.add_argument("--doc", metavar="ID", help="the document, if the file does not say")
+    imp.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -118,13 +133,75 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     return 1 if errors else 0
 
 
-COMMANDS = {"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+def _languages(args: argparse.Namespace, config) -> list[str]:  # type: ignore[no-untyped-def]
+    return args.lang or [lang for lang in config.languages if lang != "en"]
+
+
+def cmd_update(args: argparse.Namespace, console: Console) -> int:
+    from .catalogs import UI_DOMAIN
+    from .config import load_pack
+    from .workflow import update_language
+
+    config = load_pack(args.pack)
+    for lang in _languages(args, config):
+        for path, report in update_language(config.locales_dir, lang, [*config.documents, UI_DOMAIN]):
+            console.print(report.summary(f"{lang}/{path.name}"), highlight=False)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from rich.table import Table
+
+    from .catalogs import UI_DOMAIN
+    from .config import load_pack
+    from .stats import progress
+
+    config = load_pack(args.pack)
+    rows = [progress(config.locales_dir, lang, doc) for lang in _languages(args, config)
+            for doc in [*config.documents, UI_DOMAIN]]
+    if args.format == "json":
+        console.print_json(json.dumps([r.as_dict() for r in rows]))
+        return 0
+    table = Table("language", "document", "translated", "fuzzy", "untranslated", "words (t/f/u)", "%")
+    for r in rows:
+        table.add_row(r.lang, r.document, str(r.translated), str(r.fuzzy), str(r.untranslated),
+                      f"{r.translated_words}/{r.fuzzy_words}/{r.untranslated_words}", f"{r.percent:.1f}")
+    console.print(table)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, console: Console) -> int:
+    from .catalogs import UI_DOMAIN
+    from .config import load_pack
+    from .workflow import import_file
+
+    config = load_pack(args.pack)
+    target, r = import_file(config.locales_dir, args.lang, args.file, [*config.documents, UI_DOMAIN], args.doc)
+    for ctx in r.updated:
+        console.print(f"  changed: {ctx}", highlight=False)
+    for ctx in r.added:
+        console.print(f"  new translation: {ctx}", highlight=False)
+    for ctx in r.stale:
+        console.print(f"  translated from older English (kept as fuzzy where we had nothing): {ctx}", highlight=False)
+    for ctx in r.unknown:
+        console.print(f"  no such segment now (kept as obsolete): {ctx}", highlight=False)
+    console.print(f"Import: {args.file} -> {target}: {len(r.updated)} changed, {len(r.added)} new, "
+                  f"{r.unchanged} unchanged, {len(r.stale)} from older English, {len(r.unknown)} obsolete, "
+                  f"{r.skipped_fuzzy} fuzzy skipped; {r.missing} of ours not in the file, all kept.",
+                  highlight=False)
+    return 0
+
+
+COMMANDS = {"update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run packbuilder; return 0 on success, 1 on a user error, 2 on a bug."""
     args = _parser().parse_args(argv)
-    out = Console(file=stdout or sys.stdout, soft_wrap=True)
+    stream = stdout or sys.stdout
+    out = Console(file=stream, soft_wrap=True, width=None if stream.isatty() else 140)
     err = Console(file=stderr or sys.stderr, soft_wrap=True, stderr=stderr is None)
     try:
         return COMMANDS[args.command](args, out)

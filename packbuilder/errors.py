@@ -49,7 +49,7 @@ class PackbuilderError(Exception):
     def lines(self) -> list[str]:
         """Return the lines the CLI prints: ``category: path:line: message`` each."""
         if self.problems:
-            return [f"{p.severity if p.severity != 'error' else self.category}: {p}"
+            return [f"{p.severity if p.check or p.severity != 'error' else self.category}: {p}"
                     for p in self.problems]
         where = Problem(self.message, self.path, self.lineno)
         return [f"{self.category}: {where}"]
