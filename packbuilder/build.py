@@ -1,7 +1,10 @@
-"""The build, top to bottom: config -> content -> catalogs -> jobs -> render -> pack."""
+"""The build, top to bottom: config -> content -> catalogs -> jobs -> fonts -> render -> pack."""
 from __future__ import annotations
 
+import json
 import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,58 +16,60 @@ from .config import Pack, load_pack
 from .content import Document, load_content
 from .errors import ConfigError, Problem
 from .fonts import check_texts
-from .ui import STRINGS
-from .i18n import Language, language
-from .markup import plain_text
-from markupsafe import Markup
-
+from .fontsubset import FontSet, font_set, subset_all
+from .fontsubset import cache_dir as font_cache
+from .fontsubset import plan as subset_plan
+from .i18n import language
+from .jobs import Job, Setting, job_key, render_job
 from .pack import Output, build_lock, write_pack
-from .render import Tally, environment, page_counter_css, render_html, translator, write_pdf
+from .render import environment
+from .ui import STRINGS
 
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One output to render: a layout applied to a document in a language."""
-
-    lang: Language
-    edition: Edition
-    layout: str                      # handout | credits
-    output: str                      # path inside the pack folder
-    doc: Document | None = None
-    others: tuple = ()               # index: every (Language, Edition) of the pack
+Progress = Callable[[str, int, int, bool], None]      # (output, done, total, reused)
 
 
 @dataclass
 class BuildReport:
-    """What a build did: where the pack is and what each output contains."""
+    """What a build did: where the pack is, what each output holds, what was reused."""
 
     pack: Pack
     target: Path
     outputs: list[dict] = field(default_factory=list)
+    reused: int = 0
+    seconds: float = 0.0
+
+    @property
+    def built(self) -> int:
+        return len(self.outputs) - self.reused
 
     @property
     def fallbacks(self) -> int:
         return sum(o.get("segments", {}).get("fallback", 0) for o in self.outputs)
 
+    @property
+    def drafts(self) -> int:
+        return sum(o.get("review") == "draft" for o in self.outputs)
+
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
-          progress: Progress | None = None) -> BuildReport:
+          jobs: int | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
+    start = time.monotonic()
     config = load_pack(pack_path)                                  # what to build, validated once
     langs = select_languages(config, languages)
     docs = load_content(config.content_dir, list(config.documents))   # English -> segments
     editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
-    jobs = plan_jobs(langs, docs, editions)                        # (lang, doc, layout) -> path
-    check_fonts(jobs)                                              # no tofu, before any render
-    built = build_date()
-    with build_lock(Path(out_dir), config.name):
-        outputs = render_all(jobs, config, docs, built, progress)  # HTML -> PDF
+    planned = plan_jobs(langs, docs, editions)                     # (lang, doc, layout) -> path
+    out_dir = Path(out_dir)
+    with build_lock(out_dir, config.name):
+        fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1)   # no tofu; subsets
+        setting = Setting(config, tuple(docs), fonts, build_date(), font_cache())
+        outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
-                  "built": built.isoformat(), "languages": list(langs)}
-        target = write_pack(outputs, Path(out_dir) / config.name, header)   # atomic swap
-    return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs])
+                  "built": setting.built.isoformat(), "languages": list(langs)}
+        target = write_pack(outputs, out_dir / config.name, header)    # atomic swap
+    return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
+                       time.monotonic() - start)
 
 
 def select_languages(config: Pack, wanted: list[str] | None) -> tuple[str, ...]:
@@ -87,38 +92,49 @@ def build_date() -> datetime:
 
 
 def plan_jobs(langs: tuple[str, ...], docs: list[Document], editions: dict[str, Edition]) -> list[Job]:
-    """Return every output of the pack: a handout per document, and credits, per language."""
+    """Return every output of the pack: a handout per document and credits per language, one index."""
     jobs = []
     for code in langs:
         lang, edition = language(code), editions[code]
         jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
-    first = langs[0]
-    jobs.append(Job(language(first), editions[first], "index", "index.pdf",
+    jobs.append(Job(language(langs[0]), editions[langs[0]], "index", "index.pdf",
                     others=tuple((language(c), editions[c]) for c in langs)))
     return jobs
 
 
-def check_fonts(jobs: list[Job]) -> None:
-    """Refuse to print a character that no font of its language's stack can draw."""
-    by_lang: dict[str, tuple[Language, list]] = {}
+def language_texts(jobs: list[Job]) -> dict[str, list[tuple]]:
+    """Return, per language, every text its outputs print, with where it comes from."""
+    texts: dict[str, list[tuple]] = {}
+    names = " ".join(lang.name for job in jobs for lang, _ in job.others)
     for job in jobs:
-        lang, texts = by_lang.setdefault(job.lang.code, (job.lang, []))
+        out = texts.setdefault(job.lang.code, [(names, None, None, "language names")])
         if job.doc is None:
-            texts += [(job.edition.ui(key), None, None, f"ui/{key}") for key in STRINGS]
-            texts.append((job.lang.name, None, None, "language name"))
+            out += [(job.edition.ui(key), job.edition.docs.get("ui") and job.edition.docs["ui"].path,
+                     None, f"ui/{key}") for key in STRINGS]
             continue
         tr = job.edition.docs[job.doc.id]
         for seg in job.doc.segments:
             text = tr.get(seg)
-            texts.append((text, tr.path, tr.lines.get(seg.context), seg.context) if text
-                         else (seg.text, job.doc.path, seg.lineno, seg.context))
+            out.append((text, tr.path, tr.lines.get(seg.context), seg.context) if text
+                       else (seg.text, job.doc.path, seg.lineno, seg.context))
         src = job.doc.source
-        texts.append((" ".join([src.title, src.author, src.terms, src.url]), job.doc.path, 1, "[source]"))
-        texts += [(" ".join(b.grid + b.words), job.doc.path, b.lineno, "wordsearch")
-                  for b in _walk(job.doc.blocks) if b.type == "wordsearch"]
-    for lang, texts in by_lang.values():
-        check_texts(lang.code, lang.fonts, texts)
+        out.append((" ".join([src.title, src.author, src.terms, src.url, str(src.year or "")]),
+                    job.doc.path, 1, "[source]"))
+        out += [(" ".join(b.grid + b.words), job.doc.path, b.lineno, "wordsearch")
+                for b in _walk(job.doc.blocks) if b.type == "wordsearch"]
+    return texts
+
+
+def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int) -> dict[str, FontSet]:
+    """Refuse tofu, then subset each language's fonts to the characters it prints."""
+    langs = {job.lang.code: job.lang for job in jobs}
+    plans = {}
+    for code, texts in language_texts(jobs).items():
+        check_texts(code, langs[code].fonts, texts)
+        plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
+    made = subset_all(plans, cache_dir, workers)
+    return {code: font_set(langs[code].fonts, plan, made) for code, plan in plans.items()}
 
 
 def _walk(blocks):  # type: ignore[no-untyped-def]
@@ -127,89 +143,67 @@ def _walk(blocks):  # type: ignore[no-untyped-def]
         yield from _walk(getattr(b, "blocks", ()))
 
 
-def render_all(jobs: list[Job], config: Pack, docs: list[Document], built: datetime,
-               progress: Progress | None = None) -> list[Output]:
-    """Render every job in order; the first failure stops the build."""
-    env = environment(config.layouts_dir)
-    cache: dict = {}
-    outputs = []
-    for n, job in enumerate(jobs, 1):
-        if progress:
-            progress(job.output, n, len(jobs))
-        outputs.append(render_job(job, config, env, docs, built, cache))
-    return outputs
+def previous_outputs(target: Path) -> dict[str, dict]:
+    """Return the previous pack's manifest entries by path (empty when there is none)."""
+    try:
+        return {f["path"]: f for f in json.loads((target / "manifest.json").read_text())["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
-def _page_css(config: Pack, job: Job) -> str:
-    counter = page_counter_css(job.edition.ui("page", page="{page}", pages="{pages}"))
-    return (f":root {{ --font-stack: {job.lang.font_css()}; }}\n"
-            f"@page {{ size: {config.paper if config.paper == 'letter' else 'A4'}; "
-            f"@bottom-right {{ content: {counter}; }} }}")
+def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -> Output | None:
+    """Return the previous output of ``job`` if nothing that shapes it has changed."""
+    import hashlib
+
+    entry = previous.get(job.output)
+    if not entry or entry.get("key") != job_key(job, setting):
+        return None
+    try:
+        data = (target / job.output).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        return None
+    return Output(job.output, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")})
 
 
-def render_job(job: Job, config: Pack, env, docs: list[Document], built: datetime,  # type: ignore[no-untyped-def]
-               cache: dict) -> Output:
-    """Render one job to PDF bytes with its manifest entry."""
-    tally = Tally()
-    draft = job.lang.code != "en" and (
-        job.edition.docs[job.doc.id].review.reviewed is False if job.doc else job.edition.draft)
-    context = {"lang": job.lang, "ui": job.edition.ui, "draft": draft,
-               "page_css": Markup(_page_css(config, job)), "pack": config}
-    if job.doc is not None:
-        translation = job.edition.docs[job.doc.id]
-        t = translator(translation.get, job.lang.tag, tally)
-        context |= {"doc": job.doc, "t": t, "keywords": _keywords(job),
-                    "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
-        template = "handout/handout.html.j2"
-    elif job.layout == "index":
-        context |= {"languages": _index_entries(job, docs), "draft": False}
-        template = "index/index.html.j2"
-    else:
-        context |= {"entries": _credit_entries(job, docs), "built": job.edition.ui(
-            "built", date=job.lang.format_date(built.date()))}
-        template = "credits/credits.html.j2"
-    html = render_html(env, template, context)
-    sheets = [config.layouts_dir / "base.css", config.layouts_dir / job.layout / f"{job.layout}.css"]
-    pdf, pages = write_pdf(html, base_dir=config.layouts_dir, stylesheets=sheets,
-                           roots=[config.layouts_dir, config.assets_dir], job_name=job.output,
-                           created=built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache)
-    meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
-            "review": "draft" if draft else "reviewed"}
-    if job.doc is not None:
-        meta |= {"document": job.doc.id,
-                 "source": {"title": job.doc.source.title, "author": job.doc.source.author,
-                            "url": job.doc.source.url, "terms": job.doc.source.terms},
-                 "segments": {"total": len(job.doc.segments), "translated": tally.translated,
-                              "fallback": len(tally.fallback)}}
-    return Output(job.output, pdf, meta)
+_WORKER: dict = {}
 
 
-def _index_entries(job: Job, docs: list[Document]) -> list[dict]:
-    return [{"lang": lang, "ui": edition.ui, "draft": lang.code != "en" and edition.draft,
-             "fonts": Markup(lang.font_css()), "credits": f"{lang.code}/credits.pdf",
-             "docs": [{"title": plain_text(edition.docs[d.id].get(d.title) or d.title.text),
-                       "path": f"{lang.code}/{d.id}.pdf"} for d in docs]}
-            for lang, edition in job.others]
+def _init_worker(setting: Setting) -> None:
+    """Set up a worker once: WeasyPrint imported, one Jinja environment, one shared cache."""
+    import weasyprint  # noqa: F401 - imported once per worker, not per job
+
+    _WORKER.update(setting=setting, env=environment(setting.config.layouts_dir), cache={})
 
 
-def _keywords(job: Job) -> str:
-    return ", ".join(["sex work", "people in the sex trades", job.doc.kind if job.doc else "credits",
-                      job.lang.english_name])
+def _render(job: Job) -> Output:
+    return render_job(job, _WORKER["setting"], _WORKER["env"], _WORKER["cache"])
 
 
-def _credit_entries(job: Job, docs: list[Document]) -> list[dict]:
-    entries = []
-    for doc in docs:
-        tr = job.edition.docs[doc.id]
-        title = plain_text(tr.get(doc.title) or doc.title.text)
-        if job.lang.code == "en":
-            changes, status, fallback = job.edition.ui("changes-en"), "", ""
-        else:
-            changes = job.edition.ui("changes-translated", language=job.lang.name)
-            status = (job.edition.ui("status-reviewed", reviewer=tr.review.reviewer, date=tr.review.date)
-                      if tr.review.reviewed else job.edition.ui("status-draft"))
-            missing = sum(1 for s in doc.segments if not tr.get(s))
-            fallback = job.edition.ui("fallback", count=str(missing)) if missing else ""
-        entries.append({"title": title, "source": doc.source, "changes": changes,
-                        "status": status, "fallback": fallback})
-    return entries
+def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | None,
+               progress: Progress | None = None) -> tuple[list[Output], int]:
+    """Render the jobs whose inputs changed, in parallel; reuse the others. Keep job order."""
+    previous = previous_outputs(target)
+    results: dict[str, Output] = {}
+    for job in jobs:
+        if (old := reuse(job, setting, target, previous)) is not None:
+            results[job.output] = old
+            if progress:
+                progress(job.output, len(results), len(jobs), True)
+    todo = [job for job in jobs if job.output not in results]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
+    if workers == 1:
+        _init_worker(setting)
+        for job in todo:
+            results[job.output] = _render(job)
+            if progress:
+                progress(job.output, len(results), len(jobs), False)
+    elif todo:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(setting,)) as pool:
+            futures = {pool.submit(_render, job): job for job in todo}
+            for future in as_completed(futures):
+                results[futures[future].output] = future.result()
+                if progress:
+                    progress(futures[future].output, len(results), len(jobs), False)
+    return [results[job.output] for job in jobs], len(jobs) - len(todo)

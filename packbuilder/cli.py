@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -25,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pack", type=Path, default=DEFAULT_PACK, help="pack config (default: %(default)s)")
     build.add_argument("--lang", action="append", metavar="L", help="build only this language (repeatable)")
     build.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: %(default)s)")
+    build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="print only the summary")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
@@ -51,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--doc", metavar="ID", help="the document, if the file does not say")
     imp.add_argument("--pack", type=Path, default=DEFAULT_PACK)
 
+    fnt = sub.add_parser("fonts", help="report font coverage: every character of every segment")
+    fnt.add_argument("--lang", action="append", metavar="L")
+    fnt.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -58,16 +64,37 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from .build import build
 
-    def progress(name: str, n: int, total: int) -> None:
-        if not args.quiet:
-            console.print(f"[{n}/{total}] {name}", highlight=False)
+    live = console.is_terminal and not args.quiet and not os.environ.get("CI")
+    bar = Progress(TextColumn("[bold]Building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.description}"), console=console, transient=True) if live else None
 
-    report = build(args.pack, languages=args.lang, out_dir=args.out, progress=progress)
-    console.print(f"Built {len(report.outputs)} files into {report.target} "
-                  f"({report.fallbacks} segment(s) shown in English for lack of a translation).",
-                  highlight=False)
+    def progress(name: str, n: int, total: int, reused: bool) -> None:
+        if bar is not None:
+            if not bar.tasks:
+                bar.add_task("", total=total)
+            bar.update(bar.tasks[0].id, completed=n, description=name)
+        elif not args.quiet:
+            console.print(f"[{n}/{total}] {'reused' if reused else 'built '} {name}", highlight=False)
+
+    if bar is not None:
+        bar.start()
+    try:
+        report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    table = Table(title=f"Pack {report.pack.name} -> {report.target}", show_header=False)
+    for label, value in [("outputs built", report.built), ("outputs reused (unchanged)", report.reused),
+                         ("segments shown in English (no translation yet)", report.fallbacks),
+                         ("outputs marked as draft translations", report.drafts),
+                         ("time", f"{report.seconds:.2f} s")]:
+        table.add_row(label, str(value))
+    console.print(table)
     return 0
 
 
@@ -194,7 +221,34 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from .build import language_texts, plan_jobs, select_languages
+    from .catalogs import load_catalogs
+    from .config import load_pack
+    from .content import load_content
+    from .fonts import check_texts, resolve, stack_coverage
+
+    config = load_pack(args.pack)
+    langs = select_languages(config, args.lang)
+    docs = load_content(config.content_dir, list(config.documents))
+    jobs = plan_jobs(langs, docs, load_catalogs(config.locales_dir, langs, docs))
+    table = Table("language", "font stack (resolved file)", "characters used", "covered")
+    for code, texts in language_texts(jobs).items():
+        lang = next(job.lang for job in jobs if job.lang.code == code)
+        used = {c for t in texts for c in t[0] if not c.isspace()}
+        covered, _ = stack_coverage(lang.fonts)
+        stack = "\n".join(f"{f}: {font.path.name if (font := resolve(f)) else 'NOT INSTALLED'}" for f in lang.fonts)
+        table.add_row(code, stack, str(len(used)), f"{sum(ord(c) in covered for c in used)}/{len(used)}")
+    console.print(table)
+    for code, texts in language_texts(jobs).items():
+        check_texts(code, next(job.lang for job in jobs if job.lang.code == code).fonts, texts)
+    console.print("Fonts: every character of every segment has a glyph.", highlight=False)
+    return 0
+
+
+COMMANDS = {"fonts": cmd_fonts, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -66,6 +66,35 @@ def uncovered(text: str, covered: frozenset[int]) -> list[str]:
                    and unicodedata.category(ch) not in IGNORED})
 
 
+def installed_family_for(ch: str) -> str | None:
+    """Return an installed font family that has a glyph for ``ch``, if fontconfig knows one."""
+    try:
+        out = subprocess.run(["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True,
+                             text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families = sorted({line.split(",")[0].strip() for line in out.splitlines() if line.strip()})
+    return families[0] if families else None
+
+
+def package_for(ch: str) -> str:
+    """Return the Debian package most likely to cover ``ch`` (a suggestion for the error)."""
+    cp = ord(ch)
+    if 0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF:
+        return "fonts-noto-color-emoji"
+    if 0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
+        return "fonts-noto-cjk"
+    if 0x10000 <= cp <= 0x1BFFF:
+        return "fonts-noto-extra"
+    return "fonts-noto-core"
+
+
+def fix_for(ch: str) -> str:
+    family = installed_family_for(ch)
+    return (f"the installed family {family!r} has it: add it to the language's font stack"
+            if family else f"install the Debian package {package_for(ch)} and add its family to the stack")
+
+
 def check_texts(lang: str, families: tuple[str, ...], texts: list[tuple[str, Path | None, int | None, str]]) -> None:
     """Raise FontError naming every character no font covers, with its segment and a fix."""
     covered, missing = stack_coverage(families)
@@ -77,7 +106,7 @@ def check_texts(lang: str, families: tuple[str, ...], texts: list[tuple[str, Pat
             names = ", ".join(f"{ch!r} U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in bad)
             problems.append(Problem(
                 f"[{lang}] {context}: no font in the stack ({', '.join(families)}) has a glyph for {names}; "
-                "it would print as an empty box. Remove the character or add a font that covers it",
+                f"it would print as an empty box. Remove the character, or {fix_for(bad[0])}",
                 path, lineno))
     if problems:
         raise FontError(f"{len(problems)} font problem(s)", problems=problems)

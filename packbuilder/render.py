@@ -113,7 +113,8 @@ def weasyprint_log() -> Iterator[list[str]]:
 
 
 def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
-              job_name: str, created: str, cache: dict | None = None) -> tuple[bytes, int]:
+              job_name: str, created: str, cache: dict | None = None,
+              identifier: str | None = None) -> tuple[bytes, int]:
     """Return (PDF bytes, page count); any warning WeasyPrint logs fails the job."""
     import weasyprint
 
@@ -124,8 +125,8 @@ def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list
         document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache)
         document.metadata.created = created
         document.metadata.modified = created
-        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier,
+        pdf_id = (identifier or hashlib.sha256(html.encode()).hexdigest())[:32].encode()
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=pdf_id,
                                  uncompressed_pdf=False)
     problems = logged + [f"refused to fetch {u[:120]}" for u in fetcher.refused if not any(u[:60] in m for m in logged)]
     if problems:

@@ -11,6 +11,15 @@ import pytest
 from packbuilder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One font cache for the whole run: tests do not touch the user's, nor pay for it twice."""
+    import os
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["PACKBUILDER_CACHE"] = str(path)
+    return path
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 

@@ -6,10 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import shutil
+
 import pytest
 from pypdf import PdfReader
 
 from conftest import REPO, page_count, pdftext, run_cli
+from packbuilder.catalogs import read_catalog, write_catalog
 
 DOCS = ["core-competencies", "brief-guide", "best-practices", "advocacy", "what-is-sex-work"]
 
@@ -135,3 +138,37 @@ def test_a_template_mistake_is_a_layout_error(minimal, tmp_path):
     layout.write_text(layout.read_text().replace("{{ t(doc.title) }}", "{{ t(doc.title }}"))
     code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path))
     assert code == 1 and err.startswith("layout: ") and "handout.html.j2:" in err
+
+
+def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
+    repo = tmp_path / "repo"
+    for part in ("content", "locales", "layouts", "packs"):
+        shutil.copytree(REPO / part, repo / part)
+    (repo / "assets").mkdir()
+    pack, out = str(repo / "packs/default.toml"), str(tmp_path / "dist")
+    assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
+    first = tree(tmp_path / "dist/default")
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and len(re.findall(r"^\[\d+/7\] reused", stdout, re.M)) == 7 and re.search(r"outputs built\s*│ 0 ", stdout)
+    assert tree(tmp_path / "dist/default") == first
+
+    po = repo / "locales/es/LC_MESSAGES/advocacy.po"
+    catalog = read_catalog(po, "es")
+    message = next(m for m in catalog if m.context == "advocacy/speak-up/h")
+    message.string = "¡Alce la voz!"
+    write_catalog(po, catalog)
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and re.search(r"outputs built\s*│ 1 ", stdout), stdout
+    assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/7\] reused", stdout, re.M)) == 6
+    second = tree(tmp_path / "dist/default")
+    changed = {p for p in first if first[p] != second.get(p)}
+    assert changed == {"es/advocacy.pdf", "manifest.json"}
+    assert "¡Alce la voz!" in pdftext(tmp_path / "dist/default/es/advocacy.pdf")
+
+
+def test_the_build_date_comes_from_source_date_epoch(minimal, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")        # 2026-01-01
+    assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(tmp_path), "--quiet")[0] == 0
+    reader = PdfReader(tmp_path / "minimal/en/sample.pdf")
+    assert reader.metadata["/CreationDate"].startswith("D:20260101")
+    assert json.loads((tmp_path / "minimal/manifest.json").read_text())["built"].startswith("2026-01-01")

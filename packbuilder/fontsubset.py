@@ -1,0 +1,171 @@
+"""Fonts owned by packbuilder: each face subset once to the characters a language uses.
+
+WeasyPrint subsets again when it writes, but from a 65k-glyph CJK font that costs time and
+leaves a large font in every PDF; from a font that holds only the pack's characters it is
+fast and small. Subsets are cached on disk, keyed by (font file hash, character set).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fonts import coverage, resolve
+
+FACES = ((400, "normal", "Regular"), (700, "normal", "Bold"), (400, "italic", "Italic"),
+         (700, "italic", "Bold Italic"))
+#: Characters the layouts and the renderer add on their own: bullets, counters, hyphens, quotes.
+LAYOUT_TEXT = "".join(chr(c) for c in range(0x20, 0x7F)) + "•–—‐‑’‘“”…·«»¿¡ "
+PREFIX = "pb "
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    weight: int
+    style: str
+    path: Path
+    index: int
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The subset fonts of one language: CSS to load them, and the stack that uses them."""
+
+    css: str
+    stack: str
+    files: tuple[Path, ...]
+    key: str
+
+
+def cache_dir() -> Path:
+    """Return the per-user font cache: $PACKBUILDER_CACHE, else $XDG_CACHE_HOME/packbuilder."""
+    if os.environ.get("PACKBUILDER_CACHE"):
+        return Path(os.environ["PACKBUILDER_CACHE"]).resolve() / "fonts"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).resolve() / "packbuilder" / "fonts"
+
+
+def faces(family: str) -> list[Face]:
+    """Return the installed faces of ``family`` (a family without italics has none)."""
+    found = []
+    for weight, style, name in FACES:
+        try:
+            out = subprocess.run(["fc-match", "-f", "%{family}\n%{style}\n%{file}\n%{index}",
+                                  f"{family}:style={name}"], capture_output=True, text=True,
+                                 check=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        fams, styles, file, index = (out.split("\n") + ["", "", "", "0"])[:4]
+        if family.lower() in [f.strip().lower() for f in fams.split(",")] and \
+                name.lower() in [s.strip().lower() for s in styles.split(",")]:
+            found.append(Face(family, weight, style, Path(file), int(index or 0)))
+    return found
+
+
+def file_hash(path: Path, cache_dir: Path) -> str:
+    """Return the sha256 of a font file, remembered by (path, size, mtime) between builds."""
+    index_path = cache_dir / "hashes.json"
+    try:
+        known = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        known = {}
+    stat = path.stat()
+    tag = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    if tag not in known:
+        known[tag] = hashlib.sha256(path.read_bytes()).hexdigest()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, indent=0, sort_keys=True))
+        tmp.replace(index_path)
+    return known[tag]
+
+
+def subset_face(face: Face, chars: str, cache_dir: Path) -> Path:
+    """Return a cached subset of ``face`` holding ``chars`` (the ones it has glyphs for)."""
+    wanted = sorted({ord(c) for c in chars} & coverage_of(face))
+    key = hashlib.sha256(f"v2:{file_hash(face.path, cache_dir)}:{face.index}:{wanted}".encode()).hexdigest()[:24]
+    suffix = ".otf" if face.path.suffix.lower() in (".otf", ".ttc", ".otc") else ".ttf"
+    out = cache_dir / f"{key}{suffix}"
+    if out.is_file():
+        return out
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.layout_features = ["*"]          # keep kerning, ligatures, CJK punctuation forms
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.desubroutinize = True
+    # recalcTimestamp=False: the same font and characters always give the same bytes
+    with TTFont(face.path, fontNumber=face.index, lazy=False, recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=wanted)
+        subsetter.subset(font)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(f".{os.getpid()}.tmp")
+        font.save(tmp)
+        tmp.replace(out)
+    return out
+
+
+def coverage_of(face: Face) -> frozenset[int]:
+    from .fonts import FontFile
+    return coverage(FontFile(face.family, face.path, face.index))
+
+
+def plan(families: tuple[str, ...], chars: str) -> list[tuple[Face, str]]:
+    """Return the (face, characters) subsets a language needs.
+
+    A family gets only the characters the families before it in the stack cannot draw, so the
+    CJK fallback of a Spanish pack holds a few glyphs, not the whole Latin alphabet again.
+    """
+    wanted = []
+    remaining = set(chars + LAYOUT_TEXT)
+    for family in families:
+        font = resolve(family)
+        if font is None:
+            continue
+        mine = "".join(sorted(c for c in remaining if ord(c) in coverage(font)))
+        remaining -= set(mine)
+        if mine.strip():
+            # spaces and punctuation next to a fallback run are shaped with the fallback font
+            wanted += [(face, "".join(sorted(set(mine + LAYOUT_TEXT)))) for face in faces(family)]
+    return wanted
+
+
+def _subset_job(args: tuple[Face, str, Path]) -> Path:
+    return subset_face(*args)
+
+
+def subset_all(plans: dict[str, list[tuple[Face, str]]], cache_dir: Path, workers: int = 1) -> dict:
+    """Make every planned subset, uncached ones in parallel; return {(face, chars): path}."""
+    jobs = sorted({(face, chars) for plan_ in plans.values() for face, chars in plan_},
+                  key=lambda fc: (str(fc[0].path), fc[0].index, fc[1]))
+    if workers > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            paths = list(pool.map(_subset_job, [(f, c, cache_dir) for f, c in jobs]))
+    else:
+        paths = [subset_face(f, c, cache_dir) for f, c in jobs]
+    return dict(zip(jobs, paths))
+
+
+def font_set(families: tuple[str, ...], wanted: list[tuple[Face, str]], made: dict) -> FontSet:
+    """Return the CSS that loads a language's subsets, and the font stack that uses them."""
+    rules, files, stack = [], [], []
+    for face, chars in wanted:
+        path = made[(face, chars)]
+        files.append(path)
+        rules.append(f'@font-face {{ font-family: "{PREFIX}{face.family}"; src: url("{path.as_uri()}"); '
+                     f"font-weight: {face.weight}; font-style: {face.style}; }}")
+        if f'"{PREFIX}{face.family}"' not in stack:
+            stack.append(f'"{PREFIX}{face.family}"')
+    # the installed families stay behind the subsets, so a character missed here still prints
+    stack += [f'"{family}"' for family in families] + ["sans-serif"]
+    key = hashlib.sha256("".join(p.name for p in files).encode()).hexdigest()[:16]
+    return FontSet("\n".join(rules), ", ".join(stack), tuple(files), key)

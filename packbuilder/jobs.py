@@ -1,0 +1,147 @@
+"""One job: a layout applied to a document in a language -> PDF bytes, and its cache key."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import __version__
+from .catalogs import Edition
+from .config import Pack
+from .content import Document
+from .fontsubset import FontSet
+from .i18n import Language
+from .markup import plain_text
+from .pack import Output
+from .render import Tally, page_counter_css, render_html, translator, write_pdf
+from .ui import STRINGS
+
+TEMPLATES = {"handout": "handout/handout.html.j2", "credits": "credits/credits.html.j2",
+             "index": "index/index.html.j2"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to render: a layout applied to a document in a language."""
+
+    lang: Language
+    edition: Edition
+    layout: str                      # handout | credits | index
+    output: str                      # path inside the pack folder
+    doc: Document | None = None
+    others: tuple = ()               # index: every (Language, Edition) of the pack
+
+    @property
+    def draft(self) -> bool:
+        if self.lang.code == "en" or self.layout == "index":
+            return False
+        return not self.edition.docs[self.doc.id].review.reviewed if self.doc else self.edition.draft
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every job of a build shares: the pack, its documents, fonts and date."""
+
+    config: Pack
+    docs: tuple[Document, ...]
+    fonts: dict[str, FontSet]
+    built: datetime
+    cache_dir: Path
+
+
+@lru_cache(maxsize=None)
+def layout_hash(layouts_dir: Path, layout: str) -> str:
+    """Hash the files that shape a layout: the shared ones and its own folder."""
+    files = [layouts_dir / "base.css", layouts_dir / "macros.html.j2",
+             *sorted((layouts_dir / layout).rglob("*"))]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def job_key(job: Job, s: Setting) -> str:
+    """Return a hash of everything that shapes this output; an unchanged key means reuse."""
+    langs = [(lang, ed) for lang, ed in job.others] or [(job.lang, job.edition)]
+    parts = {"packbuilder": __version__, "layout": job.layout, "output": job.output,
+             "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
+             "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
+             "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
+             "ui": {k: job.edition.ui(k) for k in STRINGS}}
+    if job.doc is not None:
+        tr = job.edition.docs[job.doc.id]
+        parts["doc"] = [job.doc.source.__dict__, [(seg.context, seg.text, tr.get(seg)) for seg in job.doc.segments],
+                        repr(job.doc.blocks)]
+    else:   # credits and index show titles, review status and how much fell back
+        parts["docs"] = [[lang.code, ed.ui("draft"), d.source.__dict__, _title(ed, d), ed.docs[d.id].review.__dict__,
+                          sum(1 for seg in d.segments if not ed.docs[d.id].get(seg))]
+                         for lang, ed in langs for d in s.docs]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def _title(edition: Edition, doc: Document) -> str:
+    return plain_text(edition.docs[doc.id].get(doc.title) or doc.title.text)
+
+
+def _page_css(job: Job, s: Setting) -> Markup:
+    counter = page_counter_css(job.edition.ui("page", page="{page}", pages="{pages}"))
+    langs = [lang for lang, _ in job.others] or [job.lang]
+    faces = "\n".join(s.fonts[lang.code].css for lang in langs)
+    return Markup(f"{faces}\n:root {{ --font-stack: {s.fonts[job.lang.code].stack}; }}\n"
+                  f"@page {{ size: {'letter' if s.config.paper == 'letter' else 'A4'}; "
+                  f"@bottom-right {{ content: {counter}; }} }}")
+
+
+def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignore[no-untyped-def]
+    """Render one job to PDF bytes with its manifest entry."""
+    tally = Tally()
+    context = {"lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "page_css": _page_css(job, s),
+               "pack": s.config}
+    if job.layout == "handout":
+        translation = job.edition.docs[job.doc.id]
+        context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
+                    "keywords": ", ".join(["sex work", "people in the sex trades", job.doc.kind, job.lang.english_name]),
+                    "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
+    elif job.layout == "index":
+        context["languages"] = [
+            {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
+             "fonts": Markup(s.fonts[lang.code].stack), "credits": f"{lang.code}/credits.pdf",
+             "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{d.id}.pdf"} for d in s.docs]}
+            for lang, ed in job.others]
+    else:
+        context |= {"entries": [_credit(job, d) for d in s.docs],
+                    "built": job.edition.ui("built", date=job.lang.format_date(s.built.date()))}
+    html = render_html(env, TEMPLATES[job.layout], context)
+    key = job_key(job, s)          # independent of where the pack and its font cache live
+    layouts = s.config.layouts_dir
+    pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layouts / job.layout / f"{job.layout}.css"],
+                           roots=[layouts, s.config.assets_dir, s.cache_dir], job_name=job.output,
+                           created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key)
+    meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
+            "review": "draft" if job.draft else "reviewed", "key": key}
+    if job.doc is not None:
+        src = job.doc.source
+        meta |= {"document": job.doc.id,
+                 "source": {"title": src.title, "author": src.author, "url": src.url, "terms": src.terms},
+                 "segments": {"total": len(job.doc.segments), "translated": tally.translated,
+                              "fallback": len(tally.fallback)}}
+    return Output(job.output, pdf, meta)
+
+
+def _credit(job: Job, doc: Document) -> dict:
+    ui, tr = job.edition.ui, job.edition.docs[doc.id]
+    if job.lang.code == "en":
+        return {"title": _title(job.edition, doc), "source": doc.source, "changes": ui("changes-en"),
+                "status": "", "fallback": ""}
+    missing = sum(1 for s in doc.segments if not tr.get(s))
+    return {"title": _title(job.edition, doc), "source": doc.source,
+            "changes": ui("changes-translated", language=job.lang.name),
+            "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=tr.review.date)
+            if tr.review.reviewed else ui("status-draft"),
+            "fallback": ui("fallback", count=str(missing)) if missing else ""}
