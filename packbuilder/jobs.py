@@ -98,9 +98,9 @@ def _page_css(job: Job, s: Setting) -> Markup:
                   f"@bottom-right {{ content: {counter}; }} }}")
 
 
-def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignore[no-untyped-def]
-    """Render one job to PDF bytes with its manifest entry."""
-    tally = Tally()
+def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Return the HTML of one job: its layout filled with the job's text."""
+    tally = tally if tally is not None else Tally()
     context = {"lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "page_css": _page_css(job, s),
                "pack": s.config}
     if job.layout == "handout":
@@ -117,7 +117,13 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignor
     else:
         context |= {"entries": [_credit(job, d) for d in s.docs],
                     "built": job.edition.ui("built", date=job.lang.format_date(s.built.date()))}
-    html = render_html(env, TEMPLATES[job.layout], context)
+    return render_html(env, TEMPLATES[job.layout], context)
+
+
+def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignore[no-untyped-def]
+    """Render one job to PDF bytes with its manifest entry."""
+    tally = Tally()
+    html = job_html(job, s, env, tally)
     key = job_key(job, s)          # independent of where the pack and its font cache live
     layouts = s.config.layouts_dir
     pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layouts / job.layout / f"{job.layout}.css"],
