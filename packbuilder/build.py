@@ -14,7 +14,7 @@ from . import __version__
 from .catalogs import Edition, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
-from .errors import ConfigError, Problem
+from .errors import BuildErrors, ConfigError, PackbuilderError, Problem
 from .fonts import check_texts
 from .fontsubset import FontSet, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
@@ -52,18 +52,18 @@ class BuildReport:
 
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
-          jobs: int | None = None, progress: Progress | None = None) -> BuildReport:
+          jobs: int | None = None, progress: Progress | None = None, draft: bool = False) -> BuildReport:
     """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
     start = time.monotonic()
     config = load_pack(pack_path)                                  # what to build, validated once
     langs = select_languages(config, languages)
-    docs = load_content(config.content_dir, list(config.documents))   # English -> segments
+    docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
     editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
-    planned = plan_jobs(langs, docs, editions)                     # (lang, doc, layout) -> path
+    planned = plan_jobs(config, langs, docs, editions)             # (lang, doc, layout) -> paths
     out_dir = Path(out_dir)
     with build_lock(out_dir, config.name):
         fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1)   # no tofu; subsets
-        setting = Setting(config, tuple(docs), fonts, build_date(), font_cache())
+        setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
         outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                   "built": setting.built.isoformat(), "languages": list(langs)}
@@ -91,12 +91,17 @@ def build_date() -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
-def plan_jobs(langs: tuple[str, ...], docs: list[Document], editions: dict[str, Edition]) -> list[Job]:
-    """Return every output of the pack: a handout per document and credits per language, one index."""
+def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
+              editions: dict[str, Edition]) -> list[Job]:
+    """Return every output of the pack: per language a handout per document, the cards with their
+    sheets, and credits; and one index."""
     jobs = []
     for code in langs:
         lang, edition = language(code), editions[code]
-        jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs]
+        jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs if doc.kind == "handout"]
+        jobs += [Job(lang, edition, "card", f"{code}/cards/{doc.id}.pdf", doc,
+                     extra=tuple(f"{code}/cards/{doc.id}-sheet-{paper}.pdf" for paper in config.sheets))
+                 for doc in docs if doc.kind == "card"]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
     jobs.append(Job(language(langs[0]), editions[langs[0]], "index", "index.pdf",
                     others=tuple((language(c), editions[c]) for c in langs)))
@@ -138,9 +143,11 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int) -> dict[str, F
 
 
 def _walk(blocks):  # type: ignore[no-untyped-def]
+    """Yield every block of a tree: containers, lists and their items included."""
     for b in blocks:
         yield b
         yield from _walk(getattr(b, "blocks", ()))
+        yield from _walk(getattr(b, "items", ()))
 
 
 def previous_outputs(target: Path) -> dict[str, dict]:
@@ -151,20 +158,23 @@ def previous_outputs(target: Path) -> dict[str, dict]:
         return {}
 
 
-def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -> Output | None:
-    """Return the previous output of ``job`` if nothing that shapes it has changed."""
+def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -> list[Output] | None:
+    """Return the previous files of ``job`` if nothing that shapes them has changed."""
     import hashlib
 
-    entry = previous.get(job.output)
-    if not entry or entry.get("key") != job_key(job, setting):
-        return None
-    try:
-        data = (target / job.output).read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-        return None
-    return Output(job.output, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")})
+    key, outputs = job_key(job, setting), []
+    for path in job.outputs:
+        entry = previous.get(path)
+        if not entry or entry.get("key") != key:
+            return None
+        try:
+            data = (target / path).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            return None
+        outputs.append(Output(path, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")}))
+    return outputs
 
 
 _WORKER: dict = {}
@@ -177,33 +187,48 @@ def _init_worker(setting: Setting) -> None:
     _WORKER.update(setting=setting, env=environment(setting.config.layouts_dir), cache={})
 
 
-def _render(job: Job) -> Output:
+def _render(job: Job) -> list[Output]:
     return render_job(job, _WORKER["setting"], _WORKER["env"], _WORKER["cache"])
 
 
 def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | None,
                progress: Progress | None = None) -> tuple[list[Output], int]:
-    """Render the jobs whose inputs changed, in parallel; reuse the others. Keep job order."""
+    """Render the jobs whose inputs changed, in parallel; reuse the others. Keep job order.
+
+    Every job runs even when one fails, so that all the problems are reported at once.
+    """
     previous = previous_outputs(target)
-    results: dict[str, Output] = {}
+    results: dict[str, list[Output]] = {}
+    errors: list[PackbuilderError] = []
+
+    def done(job: Job, outputs: list[Output] | None, reused: bool) -> None:
+        if outputs is not None:
+            results[job.output] = outputs
+        if progress:
+            progress(job.output, len(results) + len(errors), len(jobs), reused)
+
     for job in jobs:
         if (old := reuse(job, setting, target, previous)) is not None:
-            results[job.output] = old
-            if progress:
-                progress(job.output, len(results), len(jobs), True)
+            done(job, old, True)
     todo = [job for job in jobs if job.output not in results]
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     if workers == 1:
         _init_worker(setting)
         for job in todo:
-            results[job.output] = _render(job)
-            if progress:
-                progress(job.output, len(results), len(jobs), False)
+            try:
+                done(job, _render(job), False)
+            except PackbuilderError as exc:
+                errors.append(exc)
+                done(job, None, False)
     elif todo:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(setting,)) as pool:
             futures = {pool.submit(_render, job): job for job in todo}
             for future in as_completed(futures):
-                results[futures[future].output] = future.result()
-                if progress:
-                    progress(futures[future].output, len(results), len(jobs), False)
-    return [results[job.output] for job in jobs], len(jobs) - len(todo)
+                try:
+                    done(futures[future], future.result(), False)
+                except PackbuilderError as exc:
+                    errors.append(exc)
+                    done(futures[future], None, False)
+    if errors:
+        raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
+    return [o for job in jobs for o in results[job.output]], len(jobs) - len(todo)

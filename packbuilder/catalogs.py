@@ -217,8 +217,11 @@ def document_template(doc: Document, root: Path) -> PackCatalog:
         rel = doc.path.name
     for seg in doc.segments:
         where = f"{doc.id}, {seg.section}" if seg.section else doc.id
-        catalog.add(seg.text, context=seg.context, locations=[(rel, seg.lineno)],
-                    auto_comments=[f"{_KIND_NAMES[seg.kind]} in {where}"])
+        comments = [f"{_KIND_NAMES[seg.kind]} in {where}"]
+        if seg.slot:
+            comments.append(f"Slot: {seg.slot} (fixed size). Length budget: {seg.budget} "
+                            "(characters; a CJK character counts 2). `packbuilder check --fit` lays it out.")
+        catalog.add(seg.text, context=seg.context, locations=[(rel, seg.lineno)], auto_comments=comments)
     return catalog
 
 

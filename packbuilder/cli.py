@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("dist"), help="output folder (default: %(default)s)")
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="print only the summary")
+    build.add_argument("--draft", action="store_true",
+                       help="build even when card text does not fit; stamp the overflowing faces")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -84,7 +86,8 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     if bar is not None:
         bar.start()
     try:
-        report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress)
+        report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress,
+                       draft=args.draft)
     finally:
         if bar is not None:
             bar.stop()
@@ -104,7 +107,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
     from .content import load_content
 
     config = load_pack(args.pack)
-    docs = load_content(config.content_dir, list(config.documents))
+    docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     written = extract(docs, config.locales_dir, config.content_dir.parent)
     for path in written:
         console.print(f"Wrote {path}", highlight=False)
@@ -124,7 +127,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     except (ValueError, UnknownLocaleError):
         raise ConfigError(f"{args.lang!r} is not a language code Babel knows (e.g. es, fr, zh_Hans, ar)") from None
     config = load_pack(args.pack)
-    created = init_language(config.locales_dir, args.lang, [*config.documents, UI_DOMAIN])
+    created = init_language(config.locales_dir, args.lang, [*config.domains, UI_DOMAIN])
     for path in created:
         console.print(f"Created {path}", highlight=False)
     console.print(f"Init: {args.lang}: {len(created)} new catalog(s).", highlight=False)
@@ -147,7 +150,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         langs = args.lang or [lang for lang in config.languages if lang != "en"]
         by_lang = {lang: [] for lang in langs}
     problems = [p for lang, files in by_lang.items()
-                for p in check_language(config.locales_dir, lang, list(config.documents), files or None)]
+                for p in check_language(config.locales_dir, lang, config.domains, files or None)]
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "json":
         console.print_json(json.dumps([{"severity": p.severity, "path": str(p.path), "line": p.lineno,
@@ -171,7 +174,7 @@ def cmd_update(args: argparse.Namespace, console: Console) -> int:
 
     config = load_pack(args.pack)
     for lang in _languages(args, config):
-        for path, report in update_language(config.locales_dir, lang, [*config.documents, UI_DOMAIN]):
+        for path, report in update_language(config.locales_dir, lang, [*config.domains, UI_DOMAIN]):
             console.print(report.summary(f"{lang}/{path.name}"), highlight=False)
     return 0
 
@@ -187,7 +190,7 @@ def cmd_stats(args: argparse.Namespace, console: Console) -> int:
 
     config = load_pack(args.pack)
     rows = [progress(config.locales_dir, lang, doc) for lang in _languages(args, config)
-            for doc in [*config.documents, UI_DOMAIN]]
+            for doc in [*config.domains, UI_DOMAIN]]
     if args.format == "json":
         console.print_json(json.dumps([r.as_dict() for r in rows]))
         return 0
@@ -205,7 +208,7 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     from .workflow import import_file
 
     config = load_pack(args.pack)
-    target, r = import_file(config.locales_dir, args.lang, args.file, [*config.documents, UI_DOMAIN], args.doc)
+    target, r = import_file(config.locales_dir, args.lang, args.file, [*config.domains, UI_DOMAIN], args.doc)
     for ctx in r.updated:
         console.print(f"  changed: {ctx}", highlight=False)
     for ctx in r.added:
@@ -232,8 +235,8 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
 
     config = load_pack(args.pack)
     langs = select_languages(config, args.lang)
-    docs = load_content(config.content_dir, list(config.documents))
-    jobs = plan_jobs(langs, docs, load_catalogs(config.locales_dir, langs, docs))
+    docs = load_content(config.content_dir, list(config.documents), list(config.cards))
+    jobs = plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
     table = Table("language", "font stack (resolved file)", "characters used", "covered")
     for code, texts in language_texts(jobs).items():
         lang = next(job.lang for job in jobs if job.lang.code == code)

@@ -15,7 +15,9 @@ PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
     "pack": {"name", "title", "languages", "documents", "paper"},
     "paths": {"content", "locales", "layouts", "assets"},
+    "cards": {"include", "size", "sheets"},
 }
+CARD_SIZES = ("business-us", "id-1")
 DEFAULT_PATHS = {"content": "../content", "locales": "../locales",
                  "layouts": "../layouts", "assets": "../assets"}
 
@@ -34,6 +36,14 @@ class Pack:
     locales_dir: Path
     layouts_dir: Path
     assets_dir: Path
+    cards: tuple[str, ...] = ()
+    card_size: str = "business-us"
+    sheets: tuple[str, ...] = ("letter", "a4")
+
+    @property
+    def domains(self) -> list[str]:
+        """Every catalog of the pack: its documents and cards (the ui catalog aside)."""
+        return [*self.documents, *self.cards]
 
 
 def parse_language(code: str) -> Locale:
@@ -112,6 +122,18 @@ def load_pack(path: Path) -> Pack:
     paper = pack.get("paper", "letter")
     if paper not in PAPERS:
         bad("pack.paper", f"{paper!r} is not one of {', '.join(PAPERS)}")
+    cards = data.get("cards") if isinstance(data.get("cards"), dict) else {}
+    include = cards.get("include", [])
+    if not isinstance(include, list) or not all(isinstance(x, str) for x in include):
+        bad("cards.include", "must be a list of card ids from the content folder")
+        include = []
+    card_size = cards.get("size", "business-us")
+    if card_size not in CARD_SIZES:
+        bad("cards.size", f"{card_size!r} is not one of {', '.join(CARD_SIZES)}")
+    sheets = cards.get("sheets", ["letter", "a4"])
+    if not isinstance(sheets, list) or any(p not in PAPERS for p in sheets):
+        bad("cards.sheets", f"{sheets!r} must be a list of paper sizes from {', '.join(PAPERS)}")
+        sheets = []
     resolved: dict[str, Path] = {}
     for key, default in DEFAULT_PATHS.items():
         value = paths.get(key, default)
@@ -127,4 +149,5 @@ def load_pack(path: Path) -> Pack:
     return Pack(path=path.resolve(), name=name, title=title or name, languages=tuple(languages),
                 documents=tuple(documents), paper=paper, content_dir=resolved["content"],
                 locales_dir=resolved["locales"], layouts_dir=resolved["layouts"],
-                assets_dir=resolved["assets"])
+                assets_dir=resolved["assets"], cards=tuple(include), card_size=card_size,
+                sheets=tuple(sheets))

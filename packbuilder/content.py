@@ -15,8 +15,9 @@ from .errors import ContentError, Problem
 from .links import link_problem
 from .markup import inline_links, raw_html
 
-KINDS = ("handout",)
-CONTAINERS = ("worksheet", "activity")
+KINDS = ("handout", "card")
+CARD_SLACK = 1.3      # a card segment's budget: its English length with 30% to spare
+CONTAINERS = ("worksheet", "activity", "front", "back")
 FRONT = "+++"
 
 
@@ -42,6 +43,8 @@ class Segment:
     lineno: int           # line in the source file
     kind: str             # title, subtitle, h, p, li, th, td
     section: str          # English heading of the section it sits in
+    slot: str = ""        # where a layout puts it when space is fixed: "card front", "card back"
+    budget: int | None = None   # length budget in width units (a CJK character counts 2)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,11 @@ class Document:
     subtitle: Segment | None
     blocks: tuple
     segments: tuple[Segment, ...] = field(repr=False)
+    based_on: str = ""        # a card: the document it condenses
+
+    def face(self, name: str) -> Container | None:
+        """Return a card's ``front`` or ``back`` block."""
+        return next((b for b in self.blocks if b.type == "container" and b.kind == name), None)
 
 
 def slugify(text: str, max_len: int = 40) -> str:
@@ -161,6 +169,7 @@ class _Segmenter:
         self.used_slugs: dict[str, int] = {}
         self.segments: list[Segment] = []
         self.problems: list[Problem] = []
+        self.face = ""                      # inside a card's front or back
 
     def segment(self, kind: str, text: str, node: SyntaxTreeNode | None, *,
                 context: str | None = None) -> Segment:
@@ -175,7 +184,9 @@ class _Segmenter:
         for tag in raw_html(text):
             self.problems.append(Problem(f"raw HTML {tag!r} is not allowed in a source document; "
                                          "use Markdown (see content/FORMAT.md)", self.path, lineno))
-        seg = Segment(context, text, lineno, kind, self.section)
+        slot = f"card {self.face}" if self.face else ""
+        budget = round(len(text) * CARD_SLACK) + 10 if self.face else None
+        seg = Segment(context, text, lineno, kind, self.section, slot, budget)
         self.segments.append(seg)
         return seg
 
@@ -184,6 +195,8 @@ class _Segmenter:
 
     def block(self, node: SyntaxTreeNode):  # noqa: ANN201 - returns one block type
         kind = node.type
+        if kind == "heading" and self.face:        # on a card, a heading stays on its face
+            return Heading(int(node.tag[1]), self.segment("h", node.children[0].content, node), self.slug)
         if kind == "heading":
             text = node.children[0].content
             base = slugify(text)
@@ -200,6 +213,12 @@ class _Segmenter:
             return ListBlock(kind == "ordered_list", items, start)
         if kind == "table":
             return self.table(node)
+        if kind in ("container_front", "container_back"):
+            self.face = self.slug = kind.removeprefix("container_")
+            self.section, self.counters = f"{self.face} of the card", {}
+            blocks = self.blocks(node.children)
+            self.face = ""
+            return Container(self.slug, "", blocks)
         if kind.startswith("container_"):
             name = node.info.strip().split(None, 1)
             blocks = self.blocks(node.children)
@@ -296,7 +315,9 @@ def parse_document(path: Path) -> Document:
         problems.append(Problem(f"kind {kind!r} is not one of {', '.join(KINDS)}", path, 1))
     source = _source(meta, path, problems)
     seg = _Segmenter(doc_id, path, offset)
+    seg.face = "front" if kind == "card" else ""       # a card's title is printed on its front
     title = seg.segment("title", str(meta.get("title", "")), None, context=f"{doc_id}/title")
+    seg.face = ""
     if not title.text:
         problems.append(Problem("front matter needs a title", path, 1))
     subtitle = (seg.segment("subtitle", str(meta["subtitle"]), None, context=f"{doc_id}/subtitle")
@@ -304,23 +325,35 @@ def parse_document(path: Path) -> Document:
     tree = SyntaxTreeNode(block_parser().parse(body))
     blocks = seg.blocks(tree.children)
     problems += seg.problems
+    if kind == "card":
+        faces = [b.kind for b in blocks if b.type == "container" and b.kind in ("front", "back")]
+        stray = [b for b in blocks if not (b.type == "container" and b.kind in ("front", "back"))]
+        if sorted(faces) != ["back", "front"] or stray:
+            problems.append(Problem("a card holds exactly one '::: front' and one '::: back' block, "
+                                    "and nothing outside them", path, offset + 1))
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in {path}", path=path, problems=problems)
-    return Document(doc_id, kind, path, source, title, subtitle, blocks, tuple(seg.segments))
+    return Document(doc_id, kind, path, source, title, subtitle, blocks, tuple(seg.segments),
+                    str(meta.get("based_on", "")))
 
 
-def load_content(content_dir: Path, ids: list[str]) -> list[Document]:
-    """Return the documents ``ids`` from ``content_dir``, every problem reported at once."""
+def load_content(content_dir: Path, ids: list[str], cards: list[str] = ()) -> list[Document]:
+    """Return the documents ``ids`` (handouts) and ``cards`` from ``content_dir``, every problem at once."""
     docs, problems = [], []
-    for doc_id in ids:
+    for doc_id, kind in [(i, "handout") for i in ids] + [(c, "card") for c in cards]:
         path = content_dir / f"{doc_id}.md"
         if not path.is_file():
             problems.append(Problem(f"document {doc_id!r} not found: expected {path}", path))
             continue
         try:
-            docs.append(parse_document(path))
+            doc = parse_document(path)
         except ContentError as exc:
             problems += exc.problems or [Problem(exc.message, exc.path, exc.lineno)]
+            continue
+        if doc.kind != kind:
+            where = "[cards] include" if kind == "card" else "[pack] documents"
+            problems.append(Problem(f"the pack lists {doc_id!r} under {where}, but it is a {doc.kind}", path, 1))
+        docs.append(doc)
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in source content", problems=problems)
     return docs

@@ -42,6 +42,10 @@ class PackbuilderError(Exception):
         self.problems = list(problems or [])
         super().__init__(message)
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # keep path, line and problems when an error crosses from a worker process
+        return (_rebuild, (type(self), self.message, self.path, self.lineno, self.problems))
+
     @property
     def message(self) -> str:
         return str(self.args[0])
@@ -56,6 +60,30 @@ class PackbuilderError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _rebuild(cls, message, path, lineno, problems):  # type: ignore[no-untyped-def]
+    return cls(message, path=path, lineno=lineno, problems=problems)
+
+
+class BuildErrors(PackbuilderError):
+    """Several jobs failed; each error keeps its own category."""
+
+    def __init__(self, errors: list[PackbuilderError]) -> None:
+        super().__init__(f"{len(errors)} job(s) failed")
+        self.errors = errors
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (BuildErrors, (self.errors,))
+
+    def lines(self) -> list[str]:
+        return [line for error in self.errors for line in error.lines()]
+
+
+class FitError(PackbuilderError):
+    """Text does not fit the fixed size of a card face."""
+
+    category = "error"
 
 
 class ConfigError(PackbuilderError):

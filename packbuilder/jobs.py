@@ -22,6 +22,7 @@ from .render import Tally, page_counter_css, render_html, translator, write_pdf
 from .ui import STRINGS
 
 TEMPLATES = {"handout": "handout/handout.html.j2", "credits": "credits/credits.html.j2",
+             "card": "card/card.html.j2",
              "index": "index/index.html.j2"}
 
 
@@ -35,6 +36,11 @@ class Job:
     output: str                      # path inside the pack folder
     doc: Document | None = None
     others: tuple = ()               # index: every (Language, Edition) of the pack
+    extra: tuple[str, ...] = ()      # further files the job writes (a card's sheets)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output, *self.extra)
 
     @property
     def draft(self) -> bool:
@@ -52,6 +58,7 @@ class Setting:
     fonts: dict[str, FontSet]
     built: datetime
     cache_dir: Path
+    draft: bool = False              # --draft: print overflowing card faces, stamped
 
 
 @lru_cache(maxsize=None)
@@ -72,6 +79,8 @@ def job_key(job: Job, s: Setting) -> str:
     parts = {"packbuilder": __version__, "layout": job.layout, "output": job.output,
              "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
              "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
+             "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
+             "draft_fit": s.draft and job.layout == "card",
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "ui": {k: job.edition.ui(k) for k in STRINGS}}
     if job.doc is not None:
@@ -112,16 +121,20 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
         context["languages"] = [
             {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
              "fonts": Markup(s.fonts[lang.code].stack), "credits": f"{lang.code}/credits.pdf",
-             "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{d.id}.pdf"} for d in s.docs]}
+             "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{'cards/' if d.kind == 'card' else ''}{d.id}.pdf"}
+                      for d in s.docs]}
             for lang, ed in job.others]
     else:
-        context |= {"entries": [_credit(job, d) for d in s.docs],
+        context |= {"entries": [_credit(job, d, s.docs) for d in s.docs],
                     "built": job.edition.ui("built", date=job.lang.format_date(s.built.date()))}
     return render_html(env, TEMPLATES[job.layout], context)
 
 
-def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignore[no-untyped-def]
-    """Render one job to PDF bytes with its manifest entry."""
+def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type: ignore[no-untyped-def]
+    """Render one job to its files, each with its manifest entry."""
+    if job.layout == "card":
+        from .cards import render_card
+        return render_card(job, s, env, cache)
     tally = Tally()
     html = job_html(job, s, env, tally)
     key = job_key(job, s)          # independent of where the pack and its font cache live
@@ -137,17 +150,22 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> Output:  # type: ignor
                  "source": {"title": src.title, "author": src.author, "url": src.url, "terms": src.terms},
                  "segments": {"total": len(job.doc.segments), "translated": tally.translated,
                               "fallback": len(tally.fallback)}}
-    return Output(job.output, pdf, meta)
+    return [Output(job.output, pdf, meta)]
 
 
-def _credit(job: Job, doc: Document) -> dict:
+def _credit(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
     ui, tr = job.edition.ui, job.edition.docs[doc.id]
+    if doc.kind == "card":
+        base = next((d for d in docs if d.id == doc.based_on), None)
+        condensed = ui("condensed", title=_title(job.edition, base) if base else doc.source.title) + " "
+    else:
+        condensed = ""
     if job.lang.code == "en":
-        return {"title": _title(job.edition, doc), "source": doc.source, "changes": ui("changes-en"),
-                "status": "", "fallback": ""}
+        return {"title": _title(job.edition, doc), "source": doc.source,
+                "changes": condensed + ui("changes-en"), "status": "", "fallback": ""}
     missing = sum(1 for s in doc.segments if not tr.get(s))
     return {"title": _title(job.edition, doc), "source": doc.source,
-            "changes": ui("changes-translated", language=job.lang.name),
+            "changes": condensed + ui("changes-translated", language=job.lang.name),
             "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=tr.review.date)
             if tr.review.reviewed else ui("status-draft"),
             "fallback": ui("fallback", count=str(missing)) if missing else ""}

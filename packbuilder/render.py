@@ -112,10 +112,16 @@ def weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = old
 
 
-def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
-              job_name: str, created: str, cache: dict | None = None,
-              identifier: str | None = None) -> tuple[bytes, int]:
-    """Return (PDF bytes, page count); any warning WeasyPrint logs fails the job."""
+def _fail_on(logged: list[str], fetcher: SafeFetcher, job_name: str) -> None:
+    problems = logged + [f"refused to fetch {u[:120]}" for u in fetcher.refused
+                         if not any(u[:60] in m for m in logged)]
+    if problems:
+        raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(problems)))
+
+
+def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
+                    job_name: str, cache: dict | None = None):  # type: ignore[no-untyped-def]
+    """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job."""
     import weasyprint
 
     fetcher = SafeFetcher(roots)
@@ -123,14 +129,28 @@ def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list
         doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
         sheets = [weasyprint.CSS(filename=str(s), url_fetcher=fetcher) for s in stylesheets]
         document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache)
-        document.metadata.created = created
-        document.metadata.modified = created
-        pdf_id = (identifier or hashlib.sha256(html.encode()).hexdigest())[:32].encode()
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=pdf_id,
-                                 uncompressed_pdf=False)
-    problems = logged + [f"refused to fetch {u[:120]}" for u in fetcher.refused if not any(u[:60] in m for m in logged)]
-    if problems:
-        raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(problems)))
+    _fail_on(logged, fetcher, job_name)
+    return document
+
+
+def document_pdf(document, *, job_name: str, created: str, identifier: str) -> bytes:  # type: ignore[no-untyped-def]
+    """Write a laid-out document as PDF bytes: tagged, dated, with a fixed identifier."""
+    document.metadata.created = document.metadata.modified = created
+    with weasyprint_log() as logged:
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier[:32].encode())
+    if logged:
+        raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(logged)))
+    return pdf
+
+
+def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
+              job_name: str, created: str, cache: dict | None = None,
+              identifier: str | None = None) -> tuple[bytes, int]:
+    """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job."""
+    document = render_document(html, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
+                               job_name=job_name, cache=cache)
+    pdf = document_pdf(document, job_name=job_name, created=created,
+                       identifier=identifier or hashlib.sha256(html.encode()).hexdigest())
     return pdf, len(document.pages)
 
 

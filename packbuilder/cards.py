@@ -1,0 +1,107 @@
+"""Wallet cards: each face laid out on its own, checked to fit, then imposed on sheets."""
+from __future__ import annotations
+
+from .content import Document
+from .errors import FitError, Problem
+from .impose import CARD_SIZES, grid, impose, marks_html
+from .markup import plain_text
+from .pack import Output
+from .render import Tally, document_pdf, render_document, render_html, translator
+
+FACES = ("front", "back")
+
+
+def card_css(size: str, face: str, font_stack: str, fonts_css: str) -> str:
+    """Return the page CSS of one face: trim size, bleed, safe area, background into the bleed."""
+    card = CARD_SIZES[size]
+    background = "var(--accent)" if face == "back" else "#fff"
+    return (f"{fonts_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; --bleed: {card.bleed}mm; }}\n"
+            f"@page {{ size: {card.css()}; bleed: {card.bleed}mm; margin: 0; background: {background};"
+            " @top-center { content: none } @bottom-left { content: none } @bottom-right { content: none } }")
+
+
+def face_segments(doc: Document, face: str) -> list[str]:
+    """Return the msgctxt of every segment printed on ``face``."""
+    from .build import _walk
+    contexts = [doc.title.context] if face == "front" else []
+    contexts += [b.segment.context for b in _walk(doc.face(face).blocks) if getattr(b, "segment", None)]
+    return contexts
+
+
+def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
+    return Problem(f"card {doc.id} [{lang}] {face}: text does not fit (needs {pages} faces) — "
+                   f"segments: {', '.join(face_segments(doc, face))}")
+
+
+def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
+    """Lay out both faces; return (documents, fit problems, tally). ``draft_fit`` stamps overflow."""
+    doc, tally = job.doc, Tally()
+    translation = job.edition.docs[doc.id]
+    t = translator(translation.get, job.lang.tag, tally)
+    layouts = s.config.layouts_dir
+    documents, problems = [], []
+    for face in FACES:
+        def html(overflowing: bool) -> str:
+            return render_html(env, "card/card.html.j2", {
+                "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
+                "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
+                "page_css": _markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
+                                             s.fonts[job.lang.code].css)),
+                "plain": lambda seg: plain_text(translation.get(seg) or seg.text)})
+        sheets = [layouts / "base.css", layouts / "card" / "card.css"]
+        roots = [layouts, s.config.assets_dir, s.cache_dir]
+        document = render_document(html(False), base_dir=layouts, stylesheets=sheets, roots=roots,
+                                   job_name=f"{job.output} ({face})", cache=cache)
+        if len(document.pages) > 1:
+            problems.append(fit_problem(doc, job.lang.code, face, len(document.pages)))
+            if draft_fit:
+                stamped = render_document(html(True), base_dir=layouts, stylesheets=sheets, roots=roots,
+                                          job_name=f"{job.output} ({face})", cache=cache)
+                document = stamped.copy(stamped.pages[:1])
+        documents.append(document)
+    return documents, problems, tally
+
+
+def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
+    """Render a card: its two faces at card size, and an N-up sheet per paper size."""
+    from .jobs import job_key
+
+    documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
+    tr = job.edition.docs[job.doc.id]
+    translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
+    if problems and not s.draft:
+        raise FitError(f"{len(problems)} card face(s) do not fit", problems=problems)
+    key = job_key(job, s)
+    created = s.built.strftime("%Y-%m-%dT%H:%M:%SZ")
+    front, back = documents
+    card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
+                            created=created, identifier=key)
+    meta = {"language": job.lang.code, "layout": "card", "card": job.doc.id, "size": s.config.card_size,
+            "review": "draft" if job.draft else "reviewed", "key": key, "document": job.doc.id,
+            "source": {"title": job.doc.source.title, "author": job.doc.source.author,
+                       "url": job.doc.source.url, "terms": job.doc.source.terms},
+            "segments": {"total": len(job.doc.segments), "translated": translated,
+                         "fallback": len(job.doc.segments) - translated},
+            "overflow": [p.message for p in problems]}
+    outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
+    for paper in s.config.sheets:
+        g = grid(paper, CARD_SIZES[s.config.card_size])
+        caption = (f"{plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)}"
+                   f" · {job.lang.name} · {g.count}-up · {job.edition.ui('print-cards')}")
+        marks = render_document(
+            marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack,
+                       s.fonts[job.lang.code].css),
+            base_dir=s.config.layouts_dir, stylesheets=[], roots=[s.config.layouts_dir, s.cache_dir],
+            job_name=f"{job.output} sheet {paper}", cache=cache)
+        sheet = document_pdf(marks.copy(marks.pages * 2), job_name=f"{job.output} sheet {paper}",
+                             created=created, identifier=key + paper)
+        path = job.output.replace(".pdf", f"-sheet-{paper}.pdf")
+        outputs.append(Output(path, impose(card_pdf, sheet, g),
+                              {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
+                               "grid": [g.cols, g.rows], "pages": 2}))
+    return outputs
+
+
+def _markup(css: str):  # type: ignore[no-untyped-def]
+    from markupsafe import Markup
+    return Markup(css)

@@ -1,0 +1,123 @@
+"""Cards on office paper: N-up sheets, crop marks outside the trim, backs mirrored for duplex."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+MM = 72 / 25.4                       # PDF points per millimetre
+MARK_GAP, MARK_LEN = 2.0, 5.0        # crop marks start 2 mm outside the trim and are 5 mm long
+MARGIN = MARK_GAP + MARK_LEN + 1.0   # room the marks need between the grid and the paper edge
+
+
+@dataclass(frozen=True)
+class CardSize:
+    name: str
+    width: float      # trim, mm
+    height: float
+    bleed: float
+
+    def css(self) -> str:
+        return f"{self.width}mm {self.height}mm"
+
+
+CARD_SIZES = {
+    "business-us": CardSize("business-us", 88.9, 50.8, 3.175),      # 3.5 x 2 in, 0.125 in bleed
+    "id-1": CardSize("id-1", 85.6, 53.98, 3.0),                      # ISO/IEC 7810 ID-1
+}
+PAPER_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0)}      # mm
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where cards go on a sheet: columns x rows of trim boxes, centred, edge to edge."""
+
+    paper: str
+    width: float
+    height: float
+    card: CardSize
+    cols: int
+    rows: int
+
+    @property
+    def x0(self) -> float:
+        return (self.width - self.cols * self.card.width) / 2
+
+    @property
+    def y0(self) -> float:          # from the top of the sheet
+        return (self.height - self.rows * self.card.height) / 2
+
+    @property
+    def count(self) -> int:
+        return self.cols * self.rows
+
+    def cell(self, col: int, row: int, back: bool = False) -> tuple[float, float]:
+        """Return the (left, top) of a card's trim box, in mm from the sheet's top-left corner.
+
+        Backs mirror the columns, so that a sheet flipped on its long edge brings each back
+        onto its front.
+        """
+        col = self.cols - 1 - col if back else col
+        return self.x0 + col * self.card.width, self.y0 + row * self.card.height
+
+    def cuts(self) -> tuple[list[float], list[float]]:
+        """Return the x positions of the vertical cuts and the y positions of the horizontal ones."""
+        xs = [self.x0 + c * self.card.width for c in range(self.cols + 1)]
+        ys = [self.y0 + r * self.card.height for r in range(self.rows + 1)]
+        return xs, ys
+
+
+def grid(paper: str, card: CardSize) -> Grid:
+    """Return the largest edge-to-edge grid that leaves room for crop marks on ``paper``."""
+    width, height = PAPER_SIZES[paper]
+    cols = int((width - 2 * MARGIN) // card.width)
+    rows = int((height - 2 * MARGIN) // card.height)
+    return Grid(paper, width, height, card, cols, rows)
+
+
+def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -> str:
+    """Return the HTML of a blank sheet with crop marks outside the trim and a caption."""
+    from markupsafe import escape
+
+    xs, ys = g.cuts()
+    top, bottom = ys[0], ys[-1]
+    left, right = xs[0], xs[-1]
+    lines = []
+    for x in xs:       # vertical marks above and below the grid
+        for y in (top - MARK_GAP - MARK_LEN, bottom + MARK_GAP):
+            lines.append(f'<i style="left:{x - 0.05:.3f}mm;top:{y:.3f}mm;width:0.1mm;height:{MARK_LEN}mm"></i>')
+    for y in ys:       # horizontal marks left and right of the grid
+        for x in (left - MARK_GAP - MARK_LEN, right + MARK_GAP):
+            lines.append(f'<i style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0.1mm"></i>')
+    caption_top = max(1.0, top - MARK_GAP - MARK_LEN - 4.0)
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(caption)}</title>'
+            f"<style>{page_css}\n@page {{ size: {g.width}mm {g.height}mm; margin: 0 }}"
+            f" body {{ margin: 0; font-family: {font_css}; }}"
+            " i { position: absolute; background: #000; }"
+            f" p {{ position: absolute; left: {left:.3f}mm; top: {caption_top:.3f}mm; margin: 0;"
+            " font-size: 7pt; color: #444; }</style></head><body>"
+            f"<p>{escape(caption)}</p>{''.join(lines)}</body></html>")
+
+
+def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid) -> bytes:
+    """Return a two-page sheet PDF: fronts on page 1, mirrored backs on page 2.
+
+    ``card_pdf`` has the front and back at card size with bleed; ``sheet_pdf`` has two blank
+    sheets with crop marks. Each card is clipped to its trim box, since the cards abut.
+    """
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    faces = PdfReader(io.BytesIO(card_pdf)).pages
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sheet_pdf)))
+    height_pt = g.height * MM
+    for side, sheet in enumerate(writer.pages[:2]):
+        face = faces[side]
+        face.cropbox = face.trimbox
+        for row in range(g.rows):
+            for col in range(g.cols):
+                left, top = g.cell(col, row, back=side == 1)
+                x = left * MM - float(face.trimbox.left)
+                y = height_pt - (top + g.card.height) * MM - float(face.trimbox.bottom)
+                sheet.merge_transformed_page(face, Transformation().translate(x, y))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
