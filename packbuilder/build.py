@@ -231,4 +231,6 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | N
                     done(futures[future], None, False)
     if errors:
         raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
-    return [o for job in jobs for o in results[job.output]], len(jobs) - len(todo)
+    rendered = {job.output for job in todo}
+    reused = sum(len(results[job.output]) for job in jobs if job.output not in rendered)
+    return [o for job in jobs for o in results[job.output]], reused

@@ -11,7 +11,7 @@ from babel.messages.catalog import Message
 from .catalogs import UI_DOMAIN, catalog_path, read_catalog
 from .errors import CatalogError, Problem
 from .glossary import Glossary, glossary_problems, load_glossary
-from .markup import inline_links, raw_html
+from .markup import inline_links, plain_text, raw_html
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 NUMBER = re.compile(r"\d+")
@@ -116,6 +116,23 @@ def same_as_source(e: Entry) -> Iterator[tuple[str, str]]:
     names = " ".join(e.glossary.keep).lower()
     if e.source == e.target and words and not all(w.lower() in names for w in words):
         yield "warning", "the translation is the same as the English; translate it or flag it ignore-same-as-source"
+
+
+BUDGET = re.compile(r"Length budget: (\d+)")
+
+
+def width(text: str) -> int:
+    """Return the printed width of ``text`` in budget units: a wide (CJK) character counts 2."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in plain_text(text))
+
+
+@check("length")
+def length_budget(e: Entry) -> Iterator[tuple[str, str]]:
+    budget = next((int(m.group(1)) for c in e.message.auto_comments if (m := BUDGET.search(c))), None)
+    if budget is not None and width(e.target) > budget:
+        yield "warning", (f"{width(e.target)} units over a budget of {budget} for a fixed-size slot; "
+                          "shorten it, and run `packbuilder check --fit` to see whether it still fits")
 
 
 def check_catalog(path: Path, lang: str, glossary: Glossary) -> list[Problem]:

@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--lang", action="append", metavar="L", help="check only this language (repeatable)")
     chk.add_argument("--pack", type=Path, default=DEFAULT_PACK)
     chk.add_argument("--format", choices=("text", "json"), default="text")
+    chk.add_argument("--fit", action="store_true", help="also lay out every card face and report text that does not fit")
 
     upd = sub.add_parser("update", help="merge templates into catalogs (changed English -> fuzzy)")
     upd.add_argument("--lang", action="append", metavar="L")
@@ -151,6 +152,10 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         by_lang = {lang: [] for lang in langs}
     problems = [p for lang, files in by_lang.items()
                 for p in check_language(config.locales_dir, lang, config.domains, files or None)]
+    if args.fit:
+        from .build import select_languages
+        from .cards import fit_problems
+        problems += fit_problems(config, select_languages(config, args.lang))
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "json":
         console.print_json(json.dumps([{"severity": p.severity, "path": str(p.path), "line": p.lineno,

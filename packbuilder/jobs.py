@@ -5,7 +5,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
@@ -61,9 +60,9 @@ class Setting:
     draft: bool = False              # --draft: print overflowing card faces, stamped
 
 
-@lru_cache(maxsize=None)
 def layout_hash(layouts_dir: Path, layout: str) -> str:
-    """Hash the files that shape a layout: the shared ones and its own folder."""
+    """Hash the files that shape a layout: the shared ones and its own folder (read every time:
+    a layout edited between two builds in one process must not look unchanged)."""
     files = [layouts_dir / "base.css", layouts_dir / "macros.html.j2",
              *sorted((layouts_dir / layout).rglob("*"))]
     digest = hashlib.sha256()
