@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .activities import audio_file, resolve_audio
+from .activities import select as select_activities
 from .catalogs import Edition, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
@@ -66,10 +68,19 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
         outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
-                  "built": setting.built.isoformat(), "languages": list(langs)}
+                  "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs)}
         target = write_pack(outputs, out_dir / config.name, header)    # atomic swap
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
+
+
+def link_list(outputs: list[Output]) -> list[dict]:
+    """Return every link and QR code target in the pack, with the files that print it."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for out in outputs:
+        for link in out.meta.get("links", []):
+            found.setdefault((link["url"], link["kind"]), []).append(out.path)
+    return [{"url": url, "kind": kind, "files": files} for (url, kind), files in sorted(found.items())]
 
 
 def select_languages(config: Pack, wanted: list[str] | None) -> tuple[str, ...]:
@@ -103,6 +114,16 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
                      extra=tuple(f"{code}/cards/{doc.id}-sheet-{paper}.pdf" for paper in config.sheets))
                  for doc in docs if doc.kind == "card"]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
+    for code in langs:
+        for act in select_activities(config, docs):
+            audio = resolve_audio(config, act, code) if act.kind == "audio" else None
+            extra = ()
+            if audio is not None and config.site_url:
+                supplied = audio_file(config.assets_dir, code, act.name)
+                extra = (f"web/{code}/{act.name}/index.html",) + (
+                    (f"web/{code}/{act.name}/{supplied.name}",) if supplied else ())
+            jobs.append(Job(language(code), editions[code], "activity", f"{code}/activities/{act.name}.pdf",
+                            act.doc, extra=extra, activity=act, audio=audio))
     jobs.append(Job(language(langs[0]), editions[langs[0]], "index", "index.pdf",
                     others=tuple((language(c), editions[c]) for c in langs)))
     return jobs

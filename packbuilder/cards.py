@@ -64,7 +64,7 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
 
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render a card: its two faces at card size, and an N-up sheet per paper size."""
-    from .jobs import job_key
+    from .jobs import job_key, printed_links
 
     documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
     tr = job.edition.docs[job.doc.id]
@@ -82,7 +82,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
                        "url": job.doc.source.url, "terms": job.doc.source.terms},
             "segments": {"total": len(job.doc.segments), "translated": translated,
                          "fallback": len(job.doc.segments) - translated},
-            "overflow": [p.message for p in problems]}
+            "overflow": [p.message for p in problems], "links": printed_links(job)}
     outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
     for paper in s.config.sheets:
         g = grid(paper, CARD_SIZES[s.config.card_size])

@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     fnt.add_argument("--lang", action="append", metavar="L")
     fnt.add_argument("--pack", type=Path, default=DEFAULT_PACK)
 
+    ws = sub.add_parser("wordsearch", help="make a new word search grid (seeded, reproducible)")
+    ws.add_argument("words", nargs="+", metavar="WORD")
+    ws.add_argument("--size", type=int, default=15)
+    ws.add_argument("--seed", type=int, default=1)
+    ws.add_argument("--name", default="word-search", help="activity name for the block")
+
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -99,6 +105,9 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
                          ("time", f"{report.seconds:.2f} s")]:
         table.add_row(label, str(value))
     console.print(table)
+    for note in sorted({f"{o['audio']['url']}: {o['audio']['note']}" for o in report.outputs
+                        if o.get("audio", {}).get("note")}):
+        console.print(f"Note: QR code target {note}", highlight=False)
     return 0
 
 
@@ -229,6 +238,24 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_wordsearch(args: argparse.Namespace, console: Console) -> int:
+    from .errors import ContentError
+    from .wordsearch import generate
+
+    try:
+        grid = generate(args.words, args.size, args.seed)
+    except ValueError as exc:
+        raise ContentError(str(exc)) from None
+    console.print(f"```wordsearch {args.name}", highlight=False, markup=False)
+    for row in grid:
+        console.print(" ".join(row), highlight=False, markup=False)
+    console.print("---", highlight=False, markup=False)
+    for word in args.words:
+        console.print(word, highlight=False, markup=False)
+    console.print("```", highlight=False, markup=False)
+    return 0
+
+
 def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
@@ -256,7 +283,7 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"fonts": cmd_fonts, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+COMMANDS = {"fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -4,18 +4,20 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, Problem
+from .links import link_problem
 
 PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
     "pack": {"name", "title", "languages", "documents", "paper"},
     "paths": {"content", "locales", "layouts", "assets"},
     "cards": {"include", "size", "sheets"},
+    "activities": {"include", "site_url", "allow_missing_audio", "audio"},
 }
 CARD_SIZES = ("business-us", "id-1")
 DEFAULT_PATHS = {"content": "../content", "locales": "../locales",
@@ -39,6 +41,11 @@ class Pack:
     cards: tuple[str, ...] = ()
     card_size: str = "business-us"
     sheets: tuple[str, ...] = ("letter", "a4")
+
+    activities: tuple[str, ...] = ()
+    site_url: str = ""
+    allow_missing_audio: bool = False
+    audio: dict = field(default_factory=dict)     # activity -> {lang: url, "fallback": [...], "note": str}
 
     @property
     def domains(self) -> list[str]:
@@ -134,6 +141,31 @@ def load_pack(path: Path) -> Pack:
     if not isinstance(sheets, list) or any(p not in PAPERS for p in sheets):
         bad("cards.sheets", f"{sheets!r} must be a list of paper sizes from {', '.join(PAPERS)}")
         sheets = []
+    acts = data.get("activities") if isinstance(data.get("activities"), dict) else {}
+    activities = acts.get("include", [])
+    if not isinstance(activities, list) or not all(isinstance(x, str) for x in activities):
+        bad("activities.include", "must be a list of activity names (e.g. \"listen-and-reflect\")")
+        activities = []
+    site_url = acts.get("site_url", "")
+    if site_url and (why := link_problem(site_url)):
+        bad("activities.site_url", why)
+    audio = acts.get("audio", {})
+    if not isinstance(audio, dict):
+        bad("activities.audio", "must be a table of [activities.audio.<activity>] tables")
+        audio = {}
+    for act_name, table in audio.items():
+        if not isinstance(table, dict):
+            bad(f"activities.audio.{act_name}", "must be a table: language = \"https://…\", fallback = [\"en\"]")
+            continue
+        for key, value in table.items():
+            if key == "fallback":
+                if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                    bad(f"activities.audio.{act_name}.fallback", "must be a list of language codes")
+            elif key == "note":
+                if not isinstance(value, str):
+                    bad(f"activities.audio.{act_name}.note", "must be a string")
+            elif not isinstance(value, str) or (why := link_problem(value)):
+                bad(f"activities.audio.{act_name}.{key}", why or "must be an https:// URL")
     resolved: dict[str, Path] = {}
     for key, default in DEFAULT_PATHS.items():
         value = paths.get(key, default)
@@ -150,4 +182,5 @@ def load_pack(path: Path) -> Pack:
                 documents=tuple(documents), paper=paper, content_dir=resolved["content"],
                 locales_dir=resolved["locales"], layouts_dir=resolved["layouts"],
                 assets_dir=resolved["assets"], cards=tuple(include), card_size=card_size,
-                sheets=tuple(sheets))
+                sheets=tuple(sheets), activities=tuple(activities), site_url=site_url.rstrip("/"),
+                allow_missing_audio=bool(acts.get("allow_missing_audio", False)), audio=audio)

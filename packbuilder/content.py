@@ -14,6 +14,7 @@ from mdit_py_plugins.container import container_plugin
 from .errors import ContentError, Problem
 from .links import link_problem
 from .markup import inline_links, raw_html
+from .wordsearch import solve
 
 KINDS = ("handout", "card")
 CARD_SLACK = 1.3      # a card segment's budget: its English length with 30% to spare
@@ -96,6 +97,7 @@ class WordSearch:
     grid: tuple[str, ...]     # one string a row
     words: tuple[str, ...]
     lineno: int
+    name: str = "word-search"
     type: str = "wordsearch"
 
 
@@ -225,7 +227,7 @@ class _Segmenter:
             if kind == "container_worksheet":
                 blocks = tuple(Paragraph(b.segment, prompt=True) if _is_prompt(b) else b for b in blocks)
             return Container(kind.removeprefix("container_"), name[1] if len(name) > 1 else "", blocks)
-        if kind == "fence" and node.info.strip() == "wordsearch":
+        if kind == "fence" and node.info.strip().split()[:1] == ["wordsearch"]:
             return self.wordsearch(node)
         lineno = self.offset + (node.map[0] + 1 if node.map else 0)
         self.problems.append(Problem(
@@ -270,7 +272,13 @@ class _Segmenter:
             self.problems.append(Problem("the word search grid's rows are not all the same length",
                                          self.path, lineno))
             return None
-        return WordSearch(grid, words, lineno)
+        _, missing = solve(grid, words)
+        for word in missing:
+            self.problems.append(Problem(f"the word search lists {word!r}, but it is not in the grid "
+                                         "(across, down or diagonal, either way); fix the grid or the list",
+                                         self.path, lineno))
+        name = node.info.strip().split()[1:] or ["word-search"]
+        return WordSearch(grid, words, lineno, name[0])
 
 
 def _is_prompt(block) -> bool:  # type: ignore[no-untyped-def]

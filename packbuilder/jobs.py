@@ -21,7 +21,7 @@ from .render import Tally, page_counter_css, render_html, translator, write_pdf
 from .ui import STRINGS
 
 TEMPLATES = {"handout": "handout/handout.html.j2", "credits": "credits/credits.html.j2",
-             "card": "card/card.html.j2",
+             "card": "card/card.html.j2", "activity": "activity/activity.html.j2",
              "index": "index/index.html.j2"}
 
 
@@ -35,7 +35,9 @@ class Job:
     output: str                      # path inside the pack folder
     doc: Document | None = None
     others: tuple = ()               # index: every (Language, Edition) of the pack
-    extra: tuple[str, ...] = ()      # further files the job writes (a card's sheets)
+    extra: tuple[str, ...] = ()      # further files the job writes (a card's sheets, a landing page)
+    activity: object = None          # an activity sheet: the Activity
+    audio: object = None             # ... and where its QR code leads (an Audio, or None)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -82,6 +84,11 @@ def job_key(job: Job, s: Setting) -> str:
              "draft_fit": s.draft and job.layout == "card",
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "ui": {k: job.edition.ui(k) for k in STRINGS}}
+    if job.activity is not None:
+        parts["activity"] = [job.activity.name, repr(job.activity.blocks), repr(job.audio), s.config.site_url]
+        from .activities import audio_file
+        supplied = audio_file(s.config.assets_dir, job.lang.code, job.activity.name)
+        parts["audio_file"] = hashlib.sha256(supplied.read_bytes()).hexdigest() if supplied else ""
     if job.doc is not None:
         tr = job.edition.docs[job.doc.id]
         parts["doc"] = [job.doc.source.__dict__, [(seg.context, seg.text, tr.get(seg)) for seg in job.doc.segments],
@@ -116,6 +123,15 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
         context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
                     "keywords": ", ".join(["sex work", "people in the sex trades", job.doc.kind, job.lang.english_name]),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
+    elif job.layout == "activity":
+        from .activities import answer_cells, qr_data_uri
+        translation = job.edition.docs[job.doc.id]
+        context |= {"doc": job.doc, "activity": job.activity, "audio": job.audio,
+                    "t": translator(translation.get, job.lang.tag, tally),
+                    "plain": lambda seg: plain_text(translation.get(seg) or seg.text),
+                    "qr": qr_data_uri(job.audio.url) if job.audio else "",
+                    "audio_language": _language_name(job.audio.lang, job.lang.code) if job.audio else "",
+                    "key": answer_cells(job.activity.block) if job.activity.kind == "wordsearch" else set()}
     elif job.layout == "index":
         context["languages"] = [
             {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
@@ -136,9 +152,13 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
         return render_card(job, s, env, cache)
     tally = Tally()
     html = job_html(job, s, env, tally)
-    key = job_key(job, s)          # independent of where the pack and its font cache live
+    key = job_key(job, s)
+    if job.layout == "activity":
+        layout_css = s.config.layouts_dir / "activity" / "activity.css"
+    else:
+        layout_css = s.config.layouts_dir / job.layout / f"{job.layout}.css"          # independent of where the pack and its font cache live
     layouts = s.config.layouts_dir
-    pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layouts / job.layout / f"{job.layout}.css"],
+    pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layout_css],
                            roots=[layouts, s.config.assets_dir, s.cache_dir], job_name=job.output,
                            created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key)
     meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
@@ -147,9 +167,66 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
         src = job.doc.source
         meta |= {"document": job.doc.id,
                  "source": {"title": src.title, "author": src.author, "url": src.url, "terms": src.terms},
-                 "segments": {"total": len(job.doc.segments), "translated": tally.translated,
+                 "segments": {"total": len(job_segments(job)), "translated": tally.translated,
                               "fallback": len(tally.fallback)}}
-    return [Output(job.output, pdf, meta)]
+        meta["links"] = printed_links(job)
+    outputs = [Output(job.output, pdf, meta)]
+    if job.activity is not None:
+        meta["activity"] = job.activity.name
+        if job.audio is not None:
+            meta["links"].append({"url": job.audio.url, "kind": "qr"})
+            meta["audio"] = {"url": job.audio.source_url or job.audio.url, "language": job.audio.lang,
+                             "fallback": job.audio.fallback, "note": job.audio.note}
+        if job.extra:
+            outputs += landing(job, s, env, {k: v for k, v in meta.items() if k != "links"})
+    return outputs
+
+
+def printed_links(job: Job) -> list[dict]:
+    """Return every link a document's output prints, in the language it prints in."""
+    from .markup import inline_links
+    tr = job.edition.docs[job.doc.id]
+    seen: dict[str, dict] = {}
+    for seg in job_segments(job):
+        for url in inline_links(tr.get(seg) or seg.text):
+            seen.setdefault(url, {"url": url, "kind": "link"})
+    if job.doc.source.url:
+        seen.setdefault(job.doc.source.url, {"url": job.doc.source.url, "kind": "link"})
+    return list(seen.values())
+
+
+def job_segments(job: Job) -> list:
+    """Return the segments an output prints: its activity's, or its whole document's."""
+    if job.activity is None:
+        return list(job.doc.segments)
+    from .build import _walk
+    return [b.segment for b in _walk(job.activity.blocks) if getattr(b, "segment", None)] + \
+        [c for b in _walk(job.activity.blocks) if b.type == "table" for c in (*b.header, *sum(b.rows, ())) if c]
+
+
+def _language_name(code: str, in_lang: str) -> str:
+    from babel import Locale
+    return Locale.parse(code).get_display_name(Locale.parse(in_lang)) or code
+
+
+def landing(job: Job, s: Setting, env, meta: dict) -> list[Output]:  # type: ignore[no-untyped-def]
+    """Return a script-free landing page for an audio activity, and its audio file if supplied."""
+    from .activities import AUDIO_TYPES, audio_file
+    tr = job.edition.docs[job.doc.id]
+    text = lambda seg: plain_text(tr.get(seg) or seg.text)  # noqa: E731
+    paras = [b.segment for b in job.activity.block.blocks if b.type == "paragraph"]
+    supplied = audio_file(s.config.assets_dir, job.lang.code, job.activity.name)
+    folder = f"web/{job.lang.code}/{job.activity.name}"
+    html = render_html(env, "activity/landing.html.j2", {
+        "lang": job.lang, "ui": job.edition.ui, "doc": job.doc, "audio": job.audio,
+        "title": text(job.activity.blocks[0].segment), "instructions": text(paras[0]) if paras else "",
+        "questions": [text(p) for p in paras[1:]], "audio_src": supplied.name if supplied else "",
+        "audio_language": _language_name(job.audio.lang, job.lang.code)})
+    outputs = [Output(f"{folder}/index.html", html.encode("utf-8"), {**meta, "layout": "landing-page"})]
+    if supplied is not None:
+        outputs.append(Output(f"{folder}/{supplied.name}", supplied.read_bytes(),
+                              {**meta, "layout": "audio", "type": AUDIO_TYPES[supplied.suffix]}))
+    return outputs
 
 
 def _credit(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:

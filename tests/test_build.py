@@ -29,7 +29,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
 def test_every_language_has_five_handouts_and_credits(default_pack, lang):
     names = sorted(p.name for p in (default_pack / lang).iterdir())
-    assert names == sorted([f"{d}.pdf" for d in DOCS] + ["credits.pdf", "cards"])
+    assert names == sorted([f"{d}.pdf" for d in DOCS] + ["credits.pdf", "cards", "activities"])
     assert (default_pack / "manifest.json").is_file()
 
 
@@ -84,11 +84,11 @@ def test_pdf_metadata_language_title_author(default_pack, lang, tag):
 
 def test_manifest_lists_every_file_with_its_hash(default_pack):
     manifest = json.loads((default_pack / "manifest.json").read_text())
-    assert len(manifest["files"]) == 55     # 3 x (5 handouts + 4 cards x 3 files + credits) + index
+    assert len(manifest["files"]) == 67     # 3 x (5 handouts + 4 cards x 3 files + 4 activities + credits) + index
     for entry in manifest["files"]:
         data = (default_pack / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
-        if entry["layout"] in ("handout", "card"):
+        if entry["layout"] in ("handout", "card", "activity"):
             seg = entry["segments"]
             assert seg["translated"] + seg["fallback"] == seg["total"]
             assert entry["source"]["title"]
@@ -149,7 +149,7 @@ def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
     first = tree(tmp_path / "dist/default")
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
-    assert code == 0 and len(re.findall(r"^\[\d+/11\] reused", stdout, re.M)) == 11 and re.search(r"outputs built\s*│ 0 ", stdout)
+    assert code == 0 and len(re.findall(r"^\[\d+/15\] reused", stdout, re.M)) == 15 and re.search(r"outputs built\s*│ 0 ", stdout)
     assert tree(tmp_path / "dist/default") == first
 
     po = repo / "locales/es/LC_MESSAGES/advocacy.po"
@@ -159,7 +159,7 @@ def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     write_catalog(po, catalog)
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and re.search(r"outputs built\s*│ 1 ", stdout), stdout
-    assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/11\] reused", stdout, re.M)) == 10
+    assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/15\] reused", stdout, re.M)) == 14
     second = tree(tmp_path / "dist/default")
     changed = {p for p in first if first[p] != second.get(p)}
     assert changed == {"es/advocacy.pdf", "manifest.json"}
