@@ -13,6 +13,7 @@ from typing import Callable
 from . import __version__
 from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
+from .brand import commercial_problems
 from .catalogs import Edition, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
@@ -23,7 +24,7 @@ from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
 from .i18n import language
 from .jobs import Job, Setting, job_key, render_job
-from .pack import Output, build_lock, write_pack
+from .pack import Output, build_lock, write_pack, write_zip
 from .render import environment
 from .ui import STRINGS
 
@@ -60,6 +61,8 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     config = load_pack(pack_path)                                  # what to build, validated once
     langs = select_languages(config, languages)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
+    if problems := commercial_problems(config.use, docs, config.path):  # terms the sources set
+        raise ConfigError("", problems=problems)
     editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
     planned = plan_jobs(config, langs, docs, editions)             # (lang, doc, layout) -> paths
     out_dir = Path(out_dir)
@@ -67,11 +70,38 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1)   # no tofu; subsets
         setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
         outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
+        more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name, jobs)
+        outputs, reused = outputs + more, reused + more_reused
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                   "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs)}
         target = write_pack(outputs, out_dir / config.name, header)    # atomic swap
+        write_zip(target, out_dir / f"{config.name}.zip", setting.built)  # the whole pack, one file
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
+
+
+def plan_contents(jobs: list[Job], outputs: list[Output]) -> list[Job]:
+    """Return a contents sheet per language, listing its files with their titles and page counts."""
+    pages = {o.path: o.meta.get("pages", 0) for o in outputs}
+    sheets = []
+    for code in dict.fromkeys(j.lang.code for j in jobs if j.layout != "index"):
+        mine = [j for j in jobs if j.lang.code == code and j.layout != "index"]
+        first = mine[0]
+        listing = tuple((output_title(j), path, pages.get(path, 0)) for j in mine for path in j.outputs
+                        if path.endswith(".pdf"))
+        sheets.append(Job(first.lang, first.edition, "contents", f"{code}/contents.pdf", listing=listing))
+    return sheets
+
+
+def output_title(job: Job) -> str:
+    """Return the title a person would give an output, in its language."""
+    from .markup import plain_text
+    if job.layout == "credits":
+        return job.edition.ui("credits-title")
+    if job.activity is not None:
+        seg = job.activity.blocks[0].segment if job.activity.blocks[0].type == "heading" else None
+        return plain_text(job.edition.docs[job.doc.id].get(seg) or seg.text) if seg else job.activity.name
+    return plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)
 
 
 def link_list(outputs: list[Output]) -> list[dict]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .content import Document
+
 from .errors import FitError, Problem
 from .impose import CARD_SIZES, grid, impose, marks_html
 from .markup import plain_text
@@ -11,11 +12,11 @@ from .render import Tally, document_pdf, render_document, render_html, translato
 FACES = ("front", "back")
 
 
-def card_css(size: str, face: str, font_stack: str, fonts_css: str) -> str:
+def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "") -> str:
     """Return the page CSS of one face: trim size, bleed, safe area, background into the bleed."""
     card = CARD_SIZES[size]
     background = "var(--accent)" if face == "back" else "#fff"
-    return (f"{fonts_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; --bleed: {card.bleed}mm; }}\n"
+    return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; --bleed: {card.bleed}mm; }}\n"
             f"@page {{ size: {card.css()}; bleed: {card.bleed}mm; margin: 0; background: {background};"
             " @top-center { content: none } @bottom-left { content: none } @bottom-right { content: none } }")
 
@@ -35,6 +36,7 @@ def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
 
 def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
     """Lay out both faces; return (documents, fit problems, tally). ``draft_fit`` stamps overflow."""
+    from .jobs import brand_context
     doc, tally = job.doc, Tally()
     translation = job.edition.docs[doc.id]
     t = translator(translation.get, job.lang.tag, tally)
@@ -43,10 +45,11 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
     for face in FACES:
         def html(overflowing: bool) -> str:
             return render_html(env, "card/card.html.j2", {
+                **brand_context(job, s), "discreet": s.config.brand.is_discreet(doc.id),
                 "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
                 "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
                 "page_css": _markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
-                                             s.fonts[job.lang.code].css)),
+                                             s.fonts[job.lang.code].css, s.config.brand.css())),
                 "plain": lambda seg: plain_text(translation.get(seg) or seg.text)})
         sheets = [layouts / "base.css", layouts / "card" / "card.css"]
         roots = [layouts, s.config.assets_dir, s.cache_dir]
@@ -83,6 +86,10 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
             "segments": {"total": len(job.doc.segments), "translated": translated,
                          "fallback": len(job.doc.segments) - translated},
             "overflow": [p.message for p in problems], "links": printed_links(job)}
+    if s.config.brand.is_discreet(job.doc.id) and (found := revealing_words(card_pdf, job, s)):
+        raise FitError("", problems=[Problem(
+            f"card {job.doc.id} [{job.lang.code}] front (outside face, discreet mode): the rendered text "
+            f"shows {w!r}; reword the front or move that text to the back") for w in found])
     outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
     for paper in s.config.sheets:
         g = grid(paper, CARD_SIZES[s.config.card_size])
@@ -100,6 +107,16 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
                               {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
                                "grid": [g.cols, g.rows], "pages": 2}))
     return outputs
+
+
+def revealing_words(card_pdf: bytes, job, s) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the revealing words that appear in the rendered text of a card's outside face."""
+    import io
+
+    from pypdf import PdfReader
+    text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower()
+    text = "".join(text.split()) if job.lang.code.startswith(("zh", "ja")) else " ".join(text.split())
+    return [w for w in s.config.brand.revealing.get(job.lang.code, []) if w.lower() in text]
 
 
 def _markup(css: str):  # type: ignore[no-untyped-def]

@@ -10,11 +10,14 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, Problem
+from .brand import CREDIT_KEYS, Brand, parse_brand, parse_services
 from .links import link_problem
 
 PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
-    "pack": {"name", "title", "languages", "documents", "paper"},
+    "pack": {"name", "title", "languages", "documents", "paper", "use"},
+    "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words"} | CREDIT_KEYS,
+    "services": set(),
     "paths": {"content", "locales", "layouts", "assets"},
     "cards": {"include", "size", "sheets"},
     "activities": {"include", "site_url", "allow_missing_audio", "audio"},
@@ -42,6 +45,9 @@ class Pack:
     card_size: str = "business-us"
     sheets: tuple[str, ...] = ("letter", "a4")
 
+    brand: Brand = field(default_factory=Brand)
+    services: tuple = ()
+    use: str = "non-commercial"
     activities: tuple[str, ...] = ()
     site_url: str = ""
     allow_missing_audio: bool = False
@@ -65,6 +71,8 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _unknown_keys(data: dict, text: str, path: Path, problems: list[Problem]) -> None:
     for table, value in data.items():
+        if table == "services" and isinstance(value, list):
+            continue                                # [[services]]: checked by parse_services
         if table not in KNOWN:
             hint = difflib.get_close_matches(table, KNOWN, n=1)
             problems.append(Problem(f"unknown section [{table}]" +
@@ -166,6 +174,12 @@ def load_pack(path: Path) -> Pack:
                     bad(f"activities.audio.{act_name}.note", "must be a string")
             elif not isinstance(value, str) or (why := link_problem(value)):
                 bad(f"activities.audio.{act_name}.{key}", why or "must be an https:// URL")
+    use = pack.get("use", "non-commercial")
+    if use not in ("non-commercial", "commercial"):
+        bad("pack.use", f"{use!r} is not one of non-commercial, commercial")
+    brand_table = data.get("brand", {}) if isinstance(data.get("brand", {}), dict) else {}
+    brand = parse_brand(brand_table, path.parent, bad)
+    services = parse_services(data.get("services", []), bad)
     resolved: dict[str, Path] = {}
     for key, default in DEFAULT_PATHS.items():
         value = paths.get(key, default)
@@ -183,4 +197,5 @@ def load_pack(path: Path) -> Pack:
                 locales_dir=resolved["locales"], layouts_dir=resolved["layouts"],
                 assets_dir=resolved["assets"], cards=tuple(include), card_size=card_size,
                 sheets=tuple(sheets), activities=tuple(activities), site_url=site_url.rstrip("/"),
-                allow_missing_audio=bool(acts.get("allow_missing_audio", False)), audio=audio)
+                allow_missing_audio=bool(acts.get("allow_missing_audio", False)), audio=audio,
+                brand=brand, services=services, use=use)

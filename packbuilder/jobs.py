@@ -22,6 +22,7 @@ from .ui import STRINGS
 
 TEMPLATES = {"handout": "handout/handout.html.j2", "credits": "credits/credits.html.j2",
              "card": "card/card.html.j2", "activity": "activity/activity.html.j2",
+             "contents": "contents/contents.html.j2",
              "index": "index/index.html.j2"}
 
 
@@ -38,6 +39,7 @@ class Job:
     extra: tuple[str, ...] = ()      # further files the job writes (a card's sheets, a landing page)
     activity: object = None          # an activity sheet: the Activity
     audio: object = None             # ... and where its QR code leads (an Audio, or None)
+    listing: tuple = ()              # a contents sheet: ((title, path, pages), ...)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -81,7 +83,8 @@ def job_key(job: Job, s: Setting) -> str:
              "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
              "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
-             "draft_fit": s.draft and job.layout == "card",
+             "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
+             "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "ui": {k: job.edition.ui(k) for k in STRINGS}}
     if job.activity is not None:
@@ -104,11 +107,19 @@ def _title(edition: Edition, doc: Document) -> str:
     return plain_text(edition.docs[doc.id].get(doc.title) or doc.title.text)
 
 
+def brand_context(job: Job, s: Setting) -> dict:
+    """Return what layouts need of the brand: the brand, its logo as a data: URI, the contact."""
+    from .brand import logo_uri
+    brand = s.config.brand
+    return {"brand": brand, "logo": logo_uri(brand.logo) if brand.logo else "",
+            "contact": brand.contact_for(job.lang.code)}
+
+
 def _page_css(job: Job, s: Setting) -> Markup:
     counter = page_counter_css(job.edition.ui("page", page="{page}", pages="{pages}"))
     langs = [lang for lang, _ in job.others] or [job.lang]
     faces = "\n".join(s.fonts[lang.code].css for lang in langs)
-    return Markup(f"{faces}\n:root {{ --font-stack: {s.fonts[job.lang.code].stack}; }}\n"
+    return Markup(f"{faces}\n{s.config.brand.css()}\n:root {{ --font-stack: {s.fonts[job.lang.code].stack}; }}\n"
                   f"@page {{ size: {'letter' if s.config.paper == 'letter' else 'A4'}; "
                   f"@bottom-right {{ content: {counter}; }} }}")
 
@@ -117,7 +128,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
     """Return the HTML of one job: its layout filled with the job's text."""
     tally = tally if tally is not None else Tally()
     context = {"lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "page_css": _page_css(job, s),
-               "pack": s.config}
+               "pack": s.config, **brand_context(job, s)}
     if job.layout == "handout":
         translation = job.edition.docs[job.doc.id]
         context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
@@ -132,6 +143,9 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                     "qr": qr_data_uri(job.audio.url) if job.audio else "",
                     "audio_language": _language_name(job.audio.lang, job.lang.code) if job.audio else "",
                     "key": answer_cells(job.activity.block) if job.activity.kind == "wordsearch" else set()}
+    elif job.layout == "contents":
+        context |= {"listing": [{"title": t_, "path": p_, "pages": str(n_)} for t_, p_, n_ in job.listing],
+                    "discreet": s.config.brand.is_discreet("*"), "paper": "Letter" if s.config.paper == "letter" else "A4"}
     elif job.layout == "index":
         context["languages"] = [
             {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
@@ -140,7 +154,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                       for d in s.docs]}
             for lang, ed in job.others]
     else:
-        context |= {"entries": [_credit(job, d, s.docs) for d in s.docs],
+        context |= {"entries": [_credit(job, d, s.docs, s.config.brand.name) for d in s.docs],
                     "built": job.edition.ui("built", date=job.lang.format_date(s.built.date()))}
     return render_html(env, TEMPLATES[job.layout], context)
 
@@ -229,7 +243,15 @@ def landing(job: Job, s: Setting, env, meta: dict) -> list[Output]:  # type: ign
     return outputs
 
 
-def _credit(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
+def _credit(job: Job, doc: Document, docs: tuple[Document, ...], organisation: str = "") -> dict:
+    """Return a credits entry: title, source, and what was changed (condensed, translated, adapted)."""
+    entry = _credit_entry(job, doc, docs)
+    if organisation:
+        entry["changes"] += " " + job.edition.ui("adapted-by", organisation=organisation) + "."
+    return entry
+
+
+def _credit_entry(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
     ui, tr = job.edition.ui, job.edition.docs[doc.id]
     if doc.kind == "card":
         base = next((d for d in docs if d.id == doc.based_on), None)

@@ -77,3 +77,19 @@ def write_pack(outputs: list[Output], target: Path, header: dict) -> Path:
         raise OutputError(f"cannot write the pack to {target}: {exc.strerror or exc}", path=target) from None
     shutil.rmtree(retired, ignore_errors=True)
     return target
+
+
+def write_zip(folder: Path, target: Path, built) -> Path:  # type: ignore[no-untyped-def]
+    """Write ``folder`` as a zip bundle, the same bytes for the same files (dates from ``built``)."""
+    import zipfile
+
+    stamp = max(built.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    tmp = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, path.read_bytes())
+    os.replace(tmp, target)
+    return target

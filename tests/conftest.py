@@ -64,3 +64,13 @@ def minimal(tmp_path: Path) -> Path:
     (root / "pack.toml").write_text(text.replace("../../../assets", "assets"))
     (root / "assets").mkdir()
     return root
+
+
+@pytest.fixture(scope="session")
+def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build packs/example-branded once; return the output folder (holding the pack and its zip)."""
+    out = tmp_path_factory.mktemp("example")
+    code, _, stderr = run_cli("build", "--pack", str(REPO / "packs/example-branded/pack.toml"),
+                              "--out", str(out), "--quiet")
+    assert code == 0, stderr
+    return out

@@ -29,7 +29,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
 def test_every_language_has_five_handouts_and_credits(default_pack, lang):
     names = sorted(p.name for p in (default_pack / lang).iterdir())
-    assert names == sorted([f"{d}.pdf" for d in DOCS] + ["credits.pdf", "cards", "activities"])
+    assert names == sorted([f"{d}.pdf" for d in DOCS] + ["credits.pdf", "contents.pdf", "cards", "activities"])
     assert (default_pack / "manifest.json").is_file()
 
 
@@ -84,7 +84,8 @@ def test_pdf_metadata_language_title_author(default_pack, lang, tag):
 
 def test_manifest_lists_every_file_with_its_hash(default_pack):
     manifest = json.loads((default_pack / "manifest.json").read_text())
-    assert len(manifest["files"]) == 67     # 3 x (5 handouts + 4 cards x 3 files + 4 activities + credits) + index
+    assert len(manifest["files"]) == 70     # 3 x (5 handouts + 4 cards x 3 files + 4 activities + credits
+                                            #      + contents) + index
     for entry in manifest["files"]:
         data = (default_pack / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
@@ -113,13 +114,13 @@ def test_two_builds_are_byte_identical(minimal, tmp_path):
 def test_a_failed_render_leaves_the_previous_pack_untouched(minimal, tmp_path):
     out = tmp_path / "dist"
     assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out), "--quiet")[0] == 0
-    before = tree(out / "minimal")
+    before, bundle = tree(out / "minimal"), (out / "minimal.zip").read_bytes()
     layout = minimal / "layouts/handout/handout.html.j2"
     layout.write_text(layout.read_text().replace("<main>", '<main><img src="file:///etc/passwd">'))
     code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out))
     assert code == 1 and err.startswith("render: en/sample.pdf") and "Traceback" not in err
-    assert tree(out / "minimal") == before
-    assert sorted(p.name for p in out.iterdir()) == [".minimal.lock", "minimal"]
+    assert tree(out / "minimal") == before and (out / "minimal.zip").read_bytes() == bundle
+    assert sorted(p.name for p in out.iterdir()) == [".minimal.lock", "minimal", "minimal.zip"]
 
 
 def test_a_content_error_leaves_the_previous_pack_untouched(minimal, tmp_path):

@@ -1,0 +1,228 @@
+"""An organisation's brand: name, logo, colours, contact, local services; checked before use."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+from .links import link_problem
+
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{5,24}$")
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+MAX_LOGO = 1024 * 1024                          # 1 MB: a logo, not a photograph
+CATEGORIES = {"primary-care": "cat-primary-care", "mental-health": "cat-mental-health",
+              "harm-reduction": "cat-harm-reduction", "hiv-sti": "cat-hiv-sti"}
+INK, WHITE = "#1b1b1b", "#ffffff"
+#: Keys that would change or hide the credit the sources ask for. They are refused, never ignored.
+CREDIT_KEYS = {"credit", "credits", "attribution", "hide_credit", "hide_attribution", "source_line",
+               "footer", "hide_source"}
+#: Words that reveal what the material is about, checked on the outside faces in discreet mode.
+REVEALING = {"en": ["sex", "prostitut", "escort", "trafficking", "brothel"],
+             "es": ["sexo", "sexual", "prostitu", "trata", "escort"],
+             "zh_Hans": ["性工作", "性交易", "性服务", "卖淫", "贩运", "妓"]}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    category: str
+    phone: str = ""
+    address: str = ""
+    hours: str = ""
+    notes: dict[str, str] = field(default_factory=dict)      # per language
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What an organisation adds to a pack. The sources' credit is never part of it."""
+
+    name: str = ""
+    logo: Path | None = None
+    primary: str = "#0b5e63"
+    accent: str = "#f2e8d5"
+    contact: dict[str, dict[str, str]] = field(default_factory=dict)   # lang or "" -> field -> value
+    discreet: tuple[str, ...] = ()          # card ids (or "*") whose outside carries a neutral title
+    revealing: dict[str, list[str]] = field(default_factory=dict)
+
+    def contact_for(self, lang: str) -> dict[str, str]:
+        """Return the contact block in ``lang``: the shared fields, with that language's overrides."""
+        return {**self.contact.get("", {}), **self.contact.get(lang, {})}
+
+    def is_discreet(self, card: str) -> bool:
+        return "*" in self.discreet or card in self.discreet
+
+    def css(self) -> str:
+        return f":root {{ --primary: {self.primary}; --accent: {self.accent}; }}"
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Return why an SVG logo is unsafe to render (scripts, entities, outside references), or None."""
+    text = data.decode("utf-8", "replace")
+    if re.search(r"<!ENTITY|<!DOCTYPE", text, re.IGNORECASE):
+        return "declares XML entities or a DOCTYPE (an entity bomb can hang the build); remove them"
+    if re.search(r"<script|\bon[a-z]+\s*=", text, re.IGNORECASE):
+        return "contains a script or event handler; a logo must be a plain drawing"
+    for ref in re.findall(r"(?:href|src)\s*=\s*[\"']([^\"']*)", text, re.IGNORECASE) + \
+            re.findall(r"url\(\s*[\"']?([^)\"']*)", text, re.IGNORECASE):
+        if ref and not ref.startswith("#") and not ref.startswith("data:image/"):
+            return f"refers to {ref[:80]!r} outside the file; embed everything in the SVG"
+    return None
+
+
+def logo_uri(path: Path) -> str:
+    """Return the logo as a data: URI, so the renderer never opens the pack's folder."""
+    import base64
+    return f"data:{LOGO_TYPES[path.suffix.lower()]};base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def luminance(colour: str) -> float:
+    """Return the WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def inside(folder: Path, value: str) -> Path | None:
+    """Return ``folder/value`` resolved, if it stays inside ``folder`` (symlinks followed)."""
+    if Path(value).is_absolute():
+        return None
+    path = (folder / value).resolve()
+    return path if path == folder.resolve() or folder.resolve() in path.parents else None
+
+
+def _text(table: dict, key: str, where: str, bad) -> str:  # type: ignore[no-untyped-def]
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        bad(where, "must be a string")
+        return ""
+    return value
+
+
+def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-untyped-def]
+    """Return the [brand] of a pack config; ``bad(key, message)`` collects every problem."""
+    for key in sorted(CREDIT_KEYS & set(data)):
+        bad(f"brand.{key}", "the sources' credit line cannot be changed or hidden; it stays on every "
+                            "page as the sources ask. Remove this key")
+    name = _text(data, "name", "brand.name", bad)
+    primary, accent = data.get("primary", "#0b5e63"), data.get("accent", "#f2e8d5")
+    for key, colour in (("primary", primary), ("accent", accent)):
+        if not isinstance(colour, str) or not HEX.match(colour):
+            bad(f"brand.{key}", f"{colour!r} is not a colour like \"#0b5e63\"")
+    if isinstance(primary, str) and HEX.match(primary) and isinstance(accent, str) and HEX.match(accent):
+        for fg, bg, what in ((primary, WHITE, "primary text on white"), (WHITE, primary, "white text on primary"),
+                             (INK, accent, "body text on accent")):
+            ratio = contrast(fg, bg)
+            if ratio < 4.5:
+                bad(f"brand.{'accent' if bg == accent else 'primary'}",
+                    f"{what} has a contrast of {ratio:.2f}:1, below the 4.5:1 WCAG AA needs for text; "
+                    "choose a darker primary or a lighter accent")
+    logo = None
+    if "logo" in data:
+        value = _text(data, "logo", "brand.logo", bad)
+        path = inside(folder, value) if value else None
+        if path is None:
+            bad("brand.logo", f"the path {value!r} must be a file inside the pack's folder {folder}")
+        elif not path.is_file():
+            bad("brand.logo", f"the path {value!r} isn't an existing file")
+        elif path.suffix.lower() not in LOGO_TYPES:
+            bad("brand.logo", f"{value!r} must be an SVG or PNG file")
+        elif path.stat().st_size > MAX_LOGO:
+            bad("brand.logo", f"{value!r} is {path.stat().st_size // 1024} KB; a logo must be under "
+                              f"{MAX_LOGO // 1024} KB")
+        elif path.suffix.lower() == ".svg" and (why := svg_problem(path.read_bytes())):
+            bad("brand.logo", f"{value!r}: {why}")
+        else:
+            logo = path
+    contact = _contact(data.get("contact", {}), bad)
+    discreet = data.get("discreet", [])
+    if discreet is True:
+        discreet = ["*"]
+    if not isinstance(discreet, list) or not all(isinstance(x, str) for x in discreet):
+        bad("brand.discreet", "must be true, or a list of card ids such as [\"safety-street\"]")
+        discreet = []
+    revealing = dict(REVEALING)
+    extra = data.get("revealing_words", {})
+    if not isinstance(extra, dict) or not all(isinstance(v, list) for v in extra.values()):
+        bad("brand.revealing_words", "must be a table of language = [\"word\", …]")
+    else:
+        revealing |= {k: [str(w) for w in v] for k, v in extra.items()}
+    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing)
+
+
+CONTACT_FIELDS = ("phone", "text", "website", "hours", "email")
+
+
+def _contact(table, bad) -> dict[str, dict[str, str]]:  # type: ignore[no-untyped-def]
+    if not isinstance(table, dict):
+        bad("brand.contact", "must be a table")
+        return {}
+    out: dict[str, dict[str, str]] = {"": {}}
+    for key, value in table.items():
+        if isinstance(value, dict):               # [brand.contact.es]: per-language overrides
+            out[key] = {k: _field(f"brand.contact.{key}.{k}", k, v, bad) for k, v in value.items()}
+        else:
+            out[""][key] = _field(f"brand.contact.{key}", key, value, bad)
+    return out
+
+
+def _field(where: str, key: str, value, bad) -> str:  # type: ignore[no-untyped-def]
+    if key not in CONTACT_FIELDS:
+        bad(where, f"unknown contact field; use {', '.join(CONTACT_FIELDS)}")
+        return ""
+    if not isinstance(value, str):
+        bad(where, "must be a string")
+        return ""
+    if key in ("phone", "text") and not PHONE.match(value):
+        bad(where, f"{value!r} is not a phone number (digits, spaces, + - ( ) . only; no letters)")
+    if key == "website" and (why := link_problem(value)):
+        bad(where, why)
+    return value
+
+
+def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untyped-def]
+    """Return the pack's [[services]]: name, category, phone, address, hours, notes per language."""
+    if not isinstance(items, list):
+        bad("services", "must be a list of [[services]] tables")
+        return ()
+    services = []
+    for n, item in enumerate(items, 1):
+        where = f"services[{n}]"
+        if not isinstance(item, dict):
+            bad(where, "must be a table")
+            continue
+        for key in set(item) - {"name", "category", "phone", "address", "hours", "notes"}:
+            bad(f"{where}.{key}", "unknown key; use name, category, phone, address, hours, notes")
+        name = _text(item, "name", f"{where}.name", bad)
+        if not name:
+            bad(f"{where}.name", "a service needs a name")
+        category = item.get("category", "")
+        if category not in CATEGORIES:
+            bad(f"{where}.category", f"{category!r} is not one of {', '.join(CATEGORIES)}")
+        phone = _text(item, "phone", f"{where}.phone", bad)
+        if phone and not PHONE.match(phone):
+            bad(f"{where}.phone", f"{phone!r} is not a phone number (digits, spaces, + - ( ) . only; no letters)")
+        notes = item.get("notes", {})
+        if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+            bad(f"{where}.notes", "must be a table of language = \"text\"")
+            notes = {}
+        services.append(Service(name, category, phone, _text(item, "address", f"{where}.address", bad),
+                                _text(item, "hours", f"{where}.hours", bad), dict(notes)))
+    return tuple(services)
+
+
+def commercial_problems(use: str, docs, path: Path) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """Return a problem for each source whose terms forbid the commercial use a pack declares."""
+    if use != "commercial":
+        return []
+    return [Problem(f"the pack declares use = \"commercial\", but the source “{d.source.title}” "
+                    f"({d.source.author or 'author not named'}) forbids it: {d.source.terms} Remove "
+                    f"{d.id!r} from the pack or declare use = \"non-commercial\"", path)
+            for d in docs if d.source.noncommercial]

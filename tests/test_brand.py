@@ -1,0 +1,165 @@
+"""Branded packs: the brand shows, the sources' credit stays, discreet cards reveal nothing."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, page_count, pdftext, run_cli
+from packbuilder.brand import contrast
+from packbuilder.config import load_pack
+from packbuilder.errors import ConfigError
+
+PURPLE = (0x5B, 0x2A, 0x86)
+ORG = "Harbor Light Outreach (example)"
+
+
+def purple_pixels(pdf: Path, page: int, tmp_path: Path) -> int:
+    """Count the pixels of the brand's primary colour on a page rendered at 50 dpi."""
+    from PIL import Image
+    stem = tmp_path / f"p{page}"
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(stem)], check=True)
+    image = Image.open(f"{stem}.png").convert("RGB")
+    pixels = getattr(image, "get_flattened_data", image.getdata)()
+    return sum(1 for px in pixels if all(abs(a - b) < 12 for a, b in zip(px, PURPLE)))
+
+
+def words(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"-\n", "", text))
+
+
+def write_pack(tmp_path: Path, extra: str, pack: str = "") -> Path:
+    (tmp_path / "content").mkdir(exist_ok=True)
+    path = tmp_path / "pack.toml"
+    path.write_text(f'[pack]\nname = "t"\ndocuments = ["core-competencies"]\n{pack}\n'
+                    f'[paths]\ncontent = "{REPO / "content"}"\nlocales = "{REPO / "locales"}"\n'
+                    f'layouts = "{REPO / "layouts"}"\n\n{extra}')
+    return path
+
+
+def test_example_pack_builds_a_zip_with_everything(example_pack):
+    bundle = example_pack / "example-branded.zip"
+    names = zipfile.ZipFile(bundle).namelist()
+    for lang in ("en", "zh_Hans", "es"):
+        assert f"example-branded/{lang}/contents.pdf" in names
+        assert f"example-branded/{lang}/credits.pdf" in names
+        assert f"example-branded/{lang}/cards/safety-street-sheet-letter.pdf" in names
+    assert "example-branded/manifest.json" in names and names == sorted(names)
+
+
+def test_cover_and_card_backs_carry_the_logo_and_colours(example_pack, tmp_path):
+    pack = example_pack / "example-branded"
+    cover = words(pdftext(pack / "es/contents.pdf", 1))
+    assert "Harbor Light Outreach: health and safety resources" in cover and ORG in cover
+    assert "Teléfono: +1 401-555-0142" in cover and "lunes a viernes" in cover
+    assert purple_pixels(pack / "es/contents.pdf", 1, tmp_path) > 200, "logo and title in the brand colour"
+    assert purple_pixels(pack / "en/cards/provider-card.pdf", 2, tmp_path) > 20, "logo on the card back"
+    back = words(pdftext(pack / "en/cards/provider-card.pdf", 2))
+    assert f"Adapted and distributed by {ORG}" in back and "+1 401-555-0142" in back
+
+
+def test_contents_sheet_lists_materials_with_page_counts(example_pack):
+    text = words(pdftext(example_pack / "example-branded/en/contents.pdf"))
+    assert "What is in this pack" in text and "How to print" in text
+    assert re.search(r"Best Practices for Connecting .* en/best-practices.pdf \d+ page\(s\)", text)
+    assert "flip on the long edge" in text
+
+
+def test_every_page_still_names_its_source(example_pack):
+    pack = example_pack / "example-branded"
+    manifest = json.loads((pack / "manifest.json").read_text())
+    checked = 0
+    for entry in manifest["files"]:
+        if entry.get("language") != "en" or "source" not in entry or entry["layout"] == "card-sheet":
+            continue
+        path = pack / entry["path"]
+        name = entry["source"]["author"] or entry["source"]["title"]
+        for page in range(1, page_count(path) + 1):
+            text = words(pdftext(path, page))
+            assert "Source:" in text and name[:20] in text, (entry["path"], page)
+            checked += 1
+    assert checked >= 30
+
+
+def test_credits_say_who_adapted_the_pack(example_pack):
+    text = words(pdftext(example_pack / "example-branded/en/credits.pdf"))
+    assert f"Adapted and distributed by {ORG}." in text and "Reframe Health and Justice" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
+def test_discreet_card_front_reveals_nothing(example_pack, lang):
+    from packbuilder.brand import REVEALING
+    front = pdftext(example_pack / f"example-branded/{lang}/cards/safety-street.pdf", 1).lower()
+    flat = re.sub(r"\s+", "", front) if lang == "zh_Hans" else words(front)
+    for word in REVEALING[lang]:
+        assert word not in flat, word
+    neutral = {"en": "health and safety information", "zh_Hans": "健康与安全信息", "es": "información de salud y seguridad"}
+    assert neutral[lang] in flat
+    back = pdftext(example_pack / f"example-branded/{lang}/cards/safety-street.pdf", 2)
+    assert "Heartland Alliance" in back, "the inside is unchanged and still credits its source"
+
+
+def test_a_revealing_word_on_a_discreet_front_fails_the_build(tmp_path):
+    path = write_pack(tmp_path, '[brand]\nname = "Org"\ndiscreet = ["safety-street"]\n'
+                                '[brand.revealing_words]\nen = ["condoms"]\n'
+                                '[cards]\ninclude = ["safety-street"]\nsheets = []\n')
+    code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 1
+    assert "card safety-street [en] front (outside face, discreet mode): the rendered text shows 'condoms'" in err
+
+
+def test_commercial_use_of_a_non_commercial_source_is_refused(tmp_path):
+    path = write_pack(tmp_path, "", pack='use = "commercial"')
+    code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"))
+    assert code == 1
+    assert "declares use = \"commercial\"" in err and "Core Competencies for Serving People in the Sex Trades" in err
+    assert "Not intended for commercial use." in err and "Reframe Health and Justice" in err
+
+
+@pytest.mark.parametrize("key", ['credit = ""', "hide_attribution = true", 'footer = "Our own footer"'])
+def test_a_brand_cannot_hide_or_change_the_credit(tmp_path, key):
+    path = write_pack(tmp_path, f'[brand]\nname = "Org"\n{key}\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    assert any("credit line cannot be changed or hidden" in line for line in info.value.lines())
+
+
+def test_a_colour_pair_below_aa_is_refused_with_its_ratio(tmp_path):
+    path = write_pack(tmp_path, '[brand]\nname = "Org"\nprimary = "#ffcc00"\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    ratio = f"{contrast('#ffcc00', '#ffffff'):.2f}:1"
+    assert any(f"primary text on white has a contrast of {ratio}" in l and "4.5:1" in l for l in info.value.lines())
+
+
+def test_every_brand_problem_is_reported_at_once(tmp_path):
+    (tmp_path / "big.png").write_bytes(b"\x89PNG" + b"0" * (1024 * 1024 + 10))
+    path = write_pack(tmp_path, '[brand]\nname = "Org"\nlogo = "big.png"\naccent = "teal"\n'
+                                '[brand.contact]\nphone = "call-us-now"\nwebsite = "http://example.org"\n'
+                                '[[services]]\nname = "Clinic"\ncategory = "dentistry"\nphone = "555 CLINIC"\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    text = "\n".join(info.value.lines())
+    for expected in ["logo must be under 1024 KB", "'teal' is not a colour", "'call-us-now' is not a phone number",
+                     "uses http://", "'dentistry' is not one of primary-care", "'555 CLINIC' is not a phone number"]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("logo, expected", [
+    ("../outside.svg", "must be a file inside the pack's folder"),
+    ("/etc/hostname", "must be a file inside the pack's folder"),
+    ("missing.svg", "isn't an existing file"),
+])
+def test_logo_paths_stay_inside_the_pack_folder(tmp_path, logo, expected):
+    pack_dir = tmp_path / "pack"
+    pack_dir.mkdir()
+    (tmp_path / "outside.svg").write_text("<svg/>")
+    path = write_pack(pack_dir, f'[brand]\nname = "Org"\nlogo = "{logo}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    assert any(expected in line for line in info.value.lines())
