@@ -14,7 +14,8 @@ from . import __version__
 from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
 from .brand import commercial_problems
-from .catalogs import Edition, load_catalogs
+from .cards import RESOURCES, resources_card
+from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
 from .errors import BuildErrors, ConfigError, PackbuilderError, Problem
@@ -28,6 +29,7 @@ from .pack import Output, build_lock, write_pack, write_zip
 from .render import environment
 from .ui import STRINGS
 
+UI_EN = DocTranslation(None, Review(True), {})
 Progress = Callable[[str, int, int, bool], None]      # (output, done, total, reused)
 
 
@@ -67,7 +69,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     planned = plan_jobs(config, langs, docs, editions)             # (lang, doc, layout) -> paths
     out_dir = Path(out_dir)
     with build_lock(out_dir, config.name):
-        fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1)   # no tofu; subsets
+        fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1, config)  # no tofu; subsets
         setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
         outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
         more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name, jobs)
@@ -140,9 +142,14 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
     for code in langs:
         lang, edition = language(code), editions[code]
         jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs if doc.kind == "handout"]
+        cards = [doc for doc in docs if doc.kind == "card"]
+        if config.services:                      # only when the pack names real local services
+            cards.append(resources_card(config))
+            # the organisation's own text has no catalog; it is reviewed by whoever wrote it
+            edition.docs.setdefault(RESOURCES, DocTranslation(None, edition.docs.get("ui", UI_EN).review, {}))
         jobs += [Job(lang, edition, "card", f"{code}/cards/{doc.id}.pdf", doc,
                      extra=tuple(f"{code}/cards/{doc.id}-sheet-{paper}.pdf" for paper in config.sheets))
-                 for doc in docs if doc.kind == "card"]
+                 for doc in cards]
         jobs.append(Job(lang, edition, "credits", f"{code}/credits.pdf"))
     for code in langs:
         for act in select_activities(config, docs):
@@ -159,12 +166,18 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
     return jobs
 
 
-def language_texts(jobs: list[Job]) -> dict[str, list[tuple]]:
+def language_texts(jobs: list[Job], config: Pack | None = None) -> dict[str, list[tuple]]:
     """Return, per language, every text its outputs print, with where it comes from."""
     texts: dict[str, list[tuple]] = {}
     names = " ".join(lang.name for job in jobs for lang, _ in job.others)
     for job in jobs:
         out = texts.setdefault(job.lang.code, [(names, None, None, "language names")])
+        if config is not None and len(out) == 1:      # the brand's and services' own text
+            brand = config.brand
+            out += [(" ".join([brand.name, config.title, *brand.contact_for(job.lang.code).values()]),
+                     config.path, None, "[brand]")]
+            out += [(" ".join([s.name, s.phone, s.hours, s.address, s.notes.get(job.lang.code, "")]),
+                     config.path, None, f"[[services]] {s.name}") for s in config.services]
         if job.doc is None:
             out += [(job.edition.ui(key), job.edition.docs.get("ui") and job.edition.docs["ui"].path,
                      None, f"ui/{key}") for key in STRINGS]
@@ -182,11 +195,11 @@ def language_texts(jobs: list[Job]) -> dict[str, list[tuple]]:
     return texts
 
 
-def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int) -> dict[str, FontSet]:
+def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
     langs = {job.lang.code: job.lang for job in jobs}
     plans = {}
-    for code, texts in language_texts(jobs).items():
+    for code, texts in language_texts(jobs, config).items():
         check_texts(code, langs[code].fonts, texts)
         plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
     made = subset_all(plans, cache_dir, workers)

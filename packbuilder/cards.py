@@ -10,6 +10,25 @@ from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
 
 FACES = ("front", "back")
+RESOURCES = "local-resources"
+
+
+def services_by_category(services) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def]
+    """Return the services grouped under the ui key of their category, in the seeds' order."""
+    from .brand import CATEGORIES
+    return [(ui_key, [s for s in services if s.category == cat]) for cat, ui_key in CATEGORIES.items()
+            if any(s.category == cat for s in services)]
+
+
+def resources_card(config):  # type: ignore[no-untyped-def]
+    """Return the local resources card as a document whose source is the organisation itself."""
+    from .content import Container, Segment, Source
+    org = config.brand.name or "the organisation that distributes this pack"
+    source = Source(title="Local resources", author=org,
+                    terms="Local information provided by the organisation that distributes this pack.")
+    title = Segment(f"{RESOURCES}/title", "Local resources", 1, "title", "", "card front", None)
+    return Document(RESOURCES, "card", config.path, source, title, None,
+                    (Container("front", "", ()), Container("back", "", ())), ())
 
 
 def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "") -> str:
@@ -46,6 +65,7 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
         def html(overflowing: bool) -> str:
             return render_html(env, "card/card.html.j2", {
                 **brand_context(job, s), "discreet": s.config.brand.is_discreet(doc.id),
+                "services": services_by_category(s.config.services) if doc.id == RESOURCES else [],
                 "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
                 "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
                 "page_css": _markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,

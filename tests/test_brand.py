@@ -163,3 +163,13 @@ def test_logo_paths_stay_inside_the_pack_folder(tmp_path, logo, expected):
     with pytest.raises(ConfigError) as info:
         load_pack(path)
     assert any(expected in line for line in info.value.lines())
+
+
+def test_local_resources_card_comes_from_the_pack_config(example_pack, default_pack):
+    card = example_pack / "example-branded/es/cards/local-resources.pdf"
+    text = words(pdftext(card))
+    assert "Recursos locales" in text and "Atención primaria" in text
+    assert "Harbor Light Drop-in Clinic (example) · +1 401-555-0150" in text
+    assert "No se necesita identificación." in text and "Fuente:" in text and ORG in text
+    assert (example_pack / "example-branded/es/cards/local-resources-sheet-letter.pdf").is_file()
+    assert not (default_pack / "es/cards/local-resources.pdf").exists(), "never invented for the default pack"
