@@ -18,7 +18,7 @@ from .cards import RESOURCES, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content
-from .errors import BuildErrors, ConfigError, PackbuilderError, Problem
+from .errors import BuildErrors, CatalogError, ConfigError, PackbuilderError, Problem
 from .fonts import check_texts
 from .fontsubset import FontSet, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
@@ -66,6 +66,9 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     if problems := commercial_problems(config.use, docs, config.path):  # terms the sources set
         raise ConfigError("", problems=problems)
     editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
+    checked = catalog_key(config, langs)
+    if not draft and checked != previous_header(Path(out_dir) / config.name).get("catalogs"):
+        refuse_catalog_errors(config, langs)                       # ... checked before any render
     planned = plan_jobs(config, langs, docs, editions)             # (lang, doc, layout) -> paths
     out_dir = Path(out_dir)
     with build_lock(out_dir, config.name):
@@ -75,7 +78,8 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name, jobs)
         outputs, reused = outputs + more, reused + more_reused
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
-                  "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs)}
+                  "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs),
+                  "catalogs": checked if not draft else ""}
         target = write_pack(outputs, out_dir / config.name, header)    # atomic swap
         write_zip(target, out_dir / f"{config.name}.zip", setting.built)  # the whole pack, one file
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
@@ -113,6 +117,35 @@ def link_list(outputs: list[Output]) -> list[dict]:
         for link in out.meta.get("links", []):
             found.setdefault((link["url"], link["kind"]), []).append(out.path)
     return [{"url": url, "kind": kind, "files": files} for (url, kind), files in sorted(found.items())]
+
+
+def catalog_key(config: Pack, langs: tuple[str, ...]) -> str:
+    """Hash every catalog, template and glossary a build reads: unchanged means already checked."""
+    import hashlib
+    digest = hashlib.sha256(__version__.encode())
+    folders = [config.locales_dir / "templates"] + [config.locales_dir / lang for lang in langs]
+    for path in sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")
+                       if p.suffix in (".po", ".pot", ".toml")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def previous_header(target: Path) -> dict:
+    """Return the previous pack's manifest header (without its file list), or {}."""
+    try:
+        data = json.loads((target / "manifest.json").read_text())
+        return {k: v for k, v in data.items() if k != "files"} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def refuse_catalog_errors(config: Pack, langs: tuple[str, ...]) -> None:
+    """Stop the build on any error `packbuilder check` would report (markup, glossary, …)."""
+    from .checks import check_language
+    problems = [p for lang in langs if lang != "en"
+                for p in check_language(config.locales_dir, lang, config.domains) if p.severity == "error"]
+    if problems:
+        raise CatalogError(f"{len(problems)} catalog error(s); fix them, or build with --draft", problems=problems)
 
 
 def select_languages(config: Pack, wanted: list[str] | None) -> tuple[str, ...]:
@@ -276,7 +309,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | N
             done(job, old, True)
     todo = [job for job in jobs if job.output not in results]
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    if workers == 1:
+    if workers == 1 and todo:
         _init_worker(setting)
         for job in todo:
             try:

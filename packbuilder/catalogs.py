@@ -123,8 +123,16 @@ class Edition:
     def ui(self, key: str, **values: str) -> str:
         """Return a layout string in this language (English where untranslated)."""
         text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
-        text = text or STRINGS[key][0]
-        return text.format(**values) if values else text
+        return fill(text or STRINGS[key][0], values)
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` placeholders with ``values``; nothing else in a translation is evaluated.
+
+    (``str.format`` would let a translation reach attributes: ``{page.__class__}``.)
+    """
+    return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}",
+                  lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
 
 
 def catalog_path(locales_dir: Path, lang: str, domain: str) -> Path:
@@ -141,10 +149,16 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc}", path=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):            # a UTF-8 byte order mark: harmless, dropped
+        data = data[3:]
+    if b"\0" in data:
+        raise CatalogError("the file contains NUL bytes, so it is not a text catalog; re-save it from "
+                           "Poedit as UTF-8", path=path, lineno=data.count(b"\n", 0, data.index(b"\0")) + 1)
     catalog = PackCatalog(locale=locale, domain=path.stem, charset="utf-8")
     parser = PackPoParser(catalog, abort_invalid=True)
     try:
         data.decode("utf-8")
+        _duplicate_contexts(data, path)
         parser.parse(io.BytesIO(data))
     except UnicodeDecodeError as exc:
         lineno = data.count(b"\n", 0, exc.start) + 1
@@ -154,7 +168,22 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
         message = re.sub(r" on \d+$", "", str(exc))
         raise CatalogError(f"{message}; fix the PO syntax at this line", path=path,
                            lineno=exc.lineno) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:   # Babel's header parsing
+        raise CatalogError(f"the catalog header is not valid ({exc}); check its Plural-Forms, "
+                           "Content-Type and Language lines", path=path, lineno=1) from None
     return catalog
+
+
+def _duplicate_contexts(data: bytes, path: Path) -> None:
+    """Refuse two live entries with the same msgctxt: one would silently replace the other."""
+    seen: dict[str, int] = {}
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if line.startswith("msgctxt "):
+            context = line[8:].strip()
+            if context in seen:
+                raise CatalogError(f"msgctxt {context} appears twice (first at line {seen[context]}); "
+                                   "keep one entry", path=path, lineno=lineno)
+            seen[context] = lineno
 
 
 def render_catalog(catalog: Catalog) -> bytes:

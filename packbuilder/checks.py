@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from .catalogs import UI_DOMAIN, catalog_path, read_catalog
+from .catalogs import UI_DOMAIN, catalog_path, read_catalog, template_path
 from .errors import CatalogError, Problem
 from .glossary import Glossary, glossary_problems, load_glossary
 from .markup import inline_links, plain_text, raw_html
@@ -118,6 +118,23 @@ def same_as_source(e: Entry) -> Iterator[tuple[str, str]]:
         yield "warning", "the translation is the same as the English; translate it or flag it ignore-same-as-source"
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_GROWTH, MAX_EXTRA = 10, 400       # a translation 10x the English (+400) is not a translation
+
+
+@check("control")
+def control_characters(e: Entry) -> Iterator[tuple[str, str]]:
+    for ch in sorted(set(CONTROL.findall(e.target))):
+        yield "error", f"control character U+{ord(ch):04X} in the translation; remove it"
+
+
+@check("size")
+def size(e: Entry) -> Iterator[tuple[str, str]]:
+    if len(e.target) > MAX_GROWTH * len(e.source) + MAX_EXTRA:
+        yield "error", (f"the translation is {len(e.target):,} characters long and the English "
+                        f"{len(e.source):,}; is this the right text?")
+
+
 BUDGET = re.compile(r"Length budget: (\d+)")
 
 
@@ -135,15 +152,28 @@ def length_budget(e: Entry) -> Iterator[tuple[str, str]]:
                           "shorten it, and run `packbuilder check --fit` to see whether it still fits")
 
 
-def check_catalog(path: Path, lang: str, glossary: Glossary) -> list[Problem]:
-    """Return every problem in one catalog file (syntax errors stop at the first, with its line)."""
+def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str, str] | None = None) -> list[Problem]:
+    """Return every problem in one catalog file (syntax errors stop at the first, with its line).
+
+    ``template`` (msgctxt -> English) lets it name entries for segments that do not exist.
+    """
     try:
         catalog = read_catalog(path, lang)
     except CatalogError as exc:
         return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
     problems = []
+    declared = str(catalog.locale_identifier or "")
+    if declared and declared.replace("-", "_").lower() != lang.lower():
+        problems.append(Problem(f"the header says Language: {declared}, but this is the {lang} catalog; "
+                                "fix the header (or put the file in its own language's folder)",
+                                path, 1, "error", "header"))
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
+            continue
+        if template is not None and message.context and str(message.context) not in template:
+            problems.append(Problem(f"no segment {message.context} exists in the English; this entry will "
+                                    "never print (`packbuilder update` keeps it as obsolete)",
+                                    path, message.lineno, "warning", "unknown"))
             continue
         entry = Entry(message, lang, glossary)
         for name, fn in CHECKS.items():
@@ -159,4 +189,12 @@ def check_language(locales_dir: Path, lang: str, domains: list[str],
     """Return the problems of every catalog of ``lang`` (or of ``files``)."""
     glossary = load_glossary(locales_dir, lang)
     paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
-    return [p for path in paths if path.is_file() for p in check_catalog(path, lang, glossary)]
+    return [p for path in paths if path.is_file()
+            for p in check_catalog(path, lang, glossary, _template(locales_dir, path.stem))]
+
+
+def _template(locales_dir: Path, domain: str) -> dict[str, str] | None:
+    path = template_path(locales_dir, domain)
+    if not path.is_file():
+        return None
+    return {str(m.context): str(m.id) for m in read_catalog(path) if m.id and m.context}

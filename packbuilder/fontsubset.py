@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .fonts import coverage, resolve
@@ -49,7 +50,8 @@ def cache_dir() -> Path:
     return Path(base).resolve() / "packbuilder" / "fonts"
 
 
-def faces(family: str) -> list[Face]:
+@lru_cache(maxsize=None)
+def faces(family: str) -> tuple[Face, ...]:
     """Return the installed faces of ``family`` (a family without italics has none)."""
     found = []
     for weight, style, name in FACES:
@@ -63,7 +65,7 @@ def faces(family: str) -> list[Face]:
         if family.lower() in [f.strip().lower() for f in fams.split(",")] and \
                 name.lower() in [s.strip().lower() for s in styles.split(",")]:
             found.append(Face(family, weight, style, Path(file), int(index or 0)))
-    return found
+    return tuple(found)
 
 
 def file_hash(path: Path, cache_dir: Path) -> str:

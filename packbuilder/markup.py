@@ -30,9 +30,28 @@ def inline_parser() -> MarkdownIt:
     return md
 
 
-def render_inline(text: str) -> Markup:
-    """Return ``text`` (inline Markdown) as HTML; anything not allowed prints as text."""
-    return Markup(inline_parser().renderInline(text))
+def render_inline(text: str, allowed_links: list[str] | None = None) -> Markup:
+    """Return ``text`` (inline Markdown) as HTML; anything not allowed prints as text.
+
+    Raw HTML, images and unsafe schemes are never markup. With ``allowed_links`` (the English
+    segment's links), a translation's link to any other address keeps its words but loses the
+    link, so a catalog cannot point readers somewhere the source does not.
+    """
+    md = inline_parser()
+    tokens = md.parseInline(text)
+    if allowed_links is not None:
+        for token in tokens:
+            kept, skip = [], 0
+            for child in token.children or []:
+                if child.type == "link_open" and child.attrs.get("href") not in allowed_links:
+                    skip += 1
+                    continue
+                if child.type == "link_close" and skip:
+                    skip -= 1
+                    continue
+                kept.append(child)
+            token.children = kept
+    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 @lru_cache(maxsize=1)

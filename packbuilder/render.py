@@ -12,7 +12,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .errors import LayoutError, RenderError
-from .fetcher import SafeFetcher
 from .markup import plain_text, render_inline
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -67,13 +66,19 @@ def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
         text = get(segment)
         if text:
             tally.translated += 1
-            return render_inline(text)
+            return render_inline(text, allowed_links=_links_of(segment.text))
         if lang_tag != "en":
             tally.fallback.append(segment.context)
             return Markup('<span lang="en" dir="ltr">') + render_inline(segment.text) + Markup("</span>")
         tally.translated += 1
         return render_inline(segment.text)
     return t
+
+
+def _links_of(english: str) -> list[str]:
+    from .markup import inline_parser
+    return [c.attrs["href"] for t in inline_parser().parseInline(english) for c in t.children or []
+            if c.type == "link_open"]
 
 
 def render_html(env: jinja2.Environment, template: str, context: dict) -> str:
@@ -112,7 +117,7 @@ def weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = old
 
 
-def _fail_on(logged: list[str], fetcher: SafeFetcher, job_name: str) -> None:
+def _fail_on(logged: list[str], fetcher, job_name: str) -> None:  # type: ignore[no-untyped-def]
     problems = logged + [f"refused to fetch {u[:120]}" for u in fetcher.refused
                          if not any(u[:60] in m for m in logged)]
     if problems:
@@ -124,6 +129,7 @@ def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots
     """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job."""
     import weasyprint
 
+    from .fetcher import SafeFetcher       # imports WeasyPrint: only when something renders
     fetcher = SafeFetcher(roots)
     with weasyprint_log() as logged:
         doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
