@@ -158,6 +158,7 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
     parser = PackPoParser(catalog, abort_invalid=True)
     try:
         data.decode("utf-8")
+        _string_lines(data, path)
         _duplicate_contexts(data, path)
         parser.parse(io.BytesIO(data))
     except UnicodeDecodeError as exc:
@@ -166,12 +167,28 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
                            path=path, lineno=lineno) from None
     except PoFileError as exc:
         message = re.sub(r" on \d+$", "", str(exc))
+        header_end = data.split(b"\n\n", 1)[0].count(b"\n") + 1
+        if exc.lineno <= header_end + 1:       # Babel reports it where the header entry ends
+            raise CatalogError(f"the catalog header is not valid ({message}); check its Plural-Forms, "
+                               "Content-Type and Language lines", path=path, lineno=exc.lineno) from None
         raise CatalogError(f"{message}; fix the PO syntax at this line", path=path,
                            lineno=exc.lineno) from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:   # Babel's header parsing
         raise CatalogError(f"the catalog header is not valid ({exc}); check its Plural-Forms, "
                            "Content-Type and Language lines", path=path, lineno=1) from None
     return catalog
+
+
+STRING_LINE = re.compile(r'^(#~\s*)?(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"')
+
+
+def _string_lines(data: bytes, path: Path) -> None:
+    """Refuse a quoted string that is not closed: Babel would quietly drop its last character."""
+    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        text = line.rstrip()
+        if STRING_LINE.match(text) and not re.search(r'(?<!\\)(\\\\)*"$', text[text.index('"') + 1:]):
+            raise CatalogError("a quoted string is not closed (or has an unescaped quote); end the line with "
+                               '" and write a quote inside the text as \\"', path=path, lineno=lineno)
 
 
 def _duplicate_contexts(data: bytes, path: Path) -> None:

@@ -11,7 +11,7 @@ from babel.messages.catalog import Message
 from .catalogs import UI_DOMAIN, catalog_path, read_catalog, template_path
 from .errors import CatalogError, Problem
 from .glossary import Glossary, glossary_problems, load_glossary
-from .markup import inline_links, plain_text, raw_html
+from .markup import images, inline_links, plain_text, raw_html
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 NUMBER = re.compile(r"\d+")
@@ -65,6 +65,8 @@ def markup_parity(e: Entry) -> Iterator[tuple[str, str]]:
         yield "error", "bold/italic markers (** and *) differ from the English; keep the same emphasis"
     for tag in raw_html(e.target):
         yield "error", f"raw HTML {tag!r} is not allowed; it would print as text"
+    for src in images(e.target):
+        yield "error", f"an image ({src[:60]!r}) is not allowed in a translation; remove it"
 
 
 @check("placeholders")
@@ -190,7 +192,19 @@ def check_language(locales_dir: Path, lang: str, domains: list[str],
     glossary = load_glossary(locales_dir, lang)
     paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
     return [p for path in paths if path.is_file()
-            for p in check_catalog(path, lang, glossary, _template(locales_dir, path.stem))]
+            for p in check_catalog(path, lang, glossary,
+                                   _template(locales_dir, path.stem) or _template(locales_dir, _domain_of(path)))]
+
+
+def _domain_of(path: Path) -> str:
+    """Guess a translator's file's document from its contexts ('best-practices/…')."""
+    from collections import Counter
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    found = Counter(re.findall(r'^msgctxt "([^/"]+)/', text, re.MULTILINE)).most_common(1)
+    return found[0][0] if found else ""
 
 
 def _template(locales_dir: Path, domain: str) -> dict[str, str] | None:

@@ -297,6 +297,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except PackbuilderError as exc:
         for line in exc.lines():
             err.print(line, highlight=False, markup=False)
+        if exc.problems and exc.message:           # the summary, after every problem
+            err.print(f"{exc.category}: {exc.message}", highlight=False, markup=False)
         return 1
     except KeyboardInterrupt:
         err.print("interrupted", highlight=False)

@@ -202,7 +202,9 @@ def printed_links(job: Job) -> list[dict]:
     tr = job.edition.docs[job.doc.id]
     seen: dict[str, dict] = {}
     for seg in job_segments(job):
-        for url in inline_links(tr.get(seg) or seg.text):
+        english = inline_links(seg.text)
+        # a translation prints only the links its English has (render.translator drops the rest)
+        for url in (u for u in inline_links(tr.get(seg) or seg.text) if u in english):
             seen.setdefault(url, {"url": url, "kind": "link"})
     if job.doc.source.url:
         seen.setdefault(job.doc.source.url, {"url": job.doc.source.url, "kind": "link"})

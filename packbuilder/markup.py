@@ -81,6 +81,12 @@ def inline_links(text: str) -> list[str]:
     return out
 
 
+def images(text: str) -> list[str]:
+    """Return the targets of Markdown images in ``text`` (never allowed in a segment)."""
+    return [str(c.attrs.get("src", "")) for t in _inspector().parseInline(text) for c in t.children or []
+            if c.type == "image"]
+
+
 def plain_text(text: str) -> str:
     """Return the words of ``text`` without inline markup."""
     tokens = MarkdownIt("commonmark", {"html": False}).parseInline(text)
