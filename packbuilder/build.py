@@ -17,7 +17,7 @@ from .brand import commercial_problems
 from .cards import RESOURCES, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
-from .content import Document, load_content
+from .content import Document, load_content, walk
 from .errors import BuildErrors, CatalogError, ConfigError, PackbuilderError, Problem
 from .fonts import check_texts
 from .fontsubset import FontSet, font_set, subset_all
@@ -224,7 +224,7 @@ def language_texts(jobs: list[Job], config: Pack | None = None) -> dict[str, lis
         out.append((" ".join([src.title, src.author, src.terms, src.url, str(src.year or "")]),
                     job.doc.path, 1, "[source]"))
         out += [(" ".join(b.grid + b.words), job.doc.path, b.lineno, "wordsearch")
-                for b in _walk(job.doc.blocks) if b.type == "wordsearch"]
+                for b in walk(job.doc.blocks) if b.type == "wordsearch"]
     return texts
 
 
@@ -237,14 +237,6 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack |
         plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
     made = subset_all(plans, cache_dir, workers)
     return {code: font_set(langs[code].fonts, plan, made) for code, plan in plans.items()}
-
-
-def _walk(blocks):  # type: ignore[no-untyped-def]
-    """Yield every block of a tree: containers, lists and their items included."""
-    for b in blocks:
-        yield b
-        yield from _walk(getattr(b, "blocks", ()))
-        yield from _walk(getattr(b, "items", ()))
 
 
 def previous_outputs(target: Path) -> dict[str, dict]:

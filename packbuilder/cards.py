@@ -42,9 +42,9 @@ def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: s
 
 def face_segments(doc: Document, face: str) -> list[str]:
     """Return the msgctxt of every segment printed on ``face``."""
-    from .build import _walk
+    from .content import walk
     contexts = [doc.title.context] if face == "front" else []
-    contexts += [b.segment.context for b in _walk(doc.face(face).blocks) if getattr(b, "segment", None)]
+    contexts += [b.segment.context for b in walk(doc.face(face).blocks) if getattr(b, "segment", None)]
     return contexts
 
 

@@ -120,6 +120,14 @@ class Document:
         return next((b for b in self.blocks if b.type == "container" and b.kind == name), None)
 
 
+def walk(blocks):  # type: ignore[no-untyped-def]
+    """Yield every block of a tree: containers, lists and their items included."""
+    for block in blocks:
+        yield block
+        yield from walk(getattr(block, "blocks", ()))
+        yield from walk(getattr(block, "items", ()))
+
+
 def slugify(text: str, max_len: int = 40) -> str:
     """Return a short ASCII slug of a heading: 'Do no harm: 无伤害' -> 'do-no-harm'."""
     words = re.findall(r"[a-z0-9]+", text.lower())

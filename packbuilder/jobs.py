@@ -215,9 +215,9 @@ def job_segments(job: Job) -> list:
     """Return the segments an output prints: its activity's, or its whole document's."""
     if job.activity is None:
         return list(job.doc.segments)
-    from .build import _walk
-    return [b.segment for b in _walk(job.activity.blocks) if getattr(b, "segment", None)] + \
-        [c for b in _walk(job.activity.blocks) if b.type == "table" for c in (*b.header, *sum(b.rows, ())) if c]
+    from .content import walk
+    return [b.segment for b in walk(job.activity.blocks) if getattr(b, "segment", None)] + \
+        [c for b in walk(job.activity.blocks) if b.type == "table" for c in (*b.header, *sum(b.rows, ())) if c]
 
 
 def _language_name(code: str, in_lang: str) -> str:

@@ -23,6 +23,14 @@ def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 
+def copy_repo(dest: Path) -> Path:
+    """Copy the project's content, catalogs, layouts and packs to ``dest``; return it."""
+    for part in ("content", "locales", "layouts", "packs"):
+        shutil.copytree(REPO / part, dest / part)
+    (dest / "assets").mkdir(exist_ok=True)
+    return dest
+
+
 def run_cli(*argv: str) -> tuple[int, str, str]:
     """Run the CLI in-process; return (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

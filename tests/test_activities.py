@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, pdftext, run_cli
+from conftest import copy_repo, REPO, pdftext, run_cli
 from packbuilder.config import load_pack
 from packbuilder.content import parse_document
 from packbuilder.errors import ConfigError, ContentError
@@ -118,9 +118,7 @@ def test_a_language_with_no_audio_fails_unless_the_pack_allows_it(tmp_path):
 
 
 def test_landing_pages_when_site_url_is_set(tmp_path):
-    repo = tmp_path / "repo"
-    for part in ("content", "locales", "layouts", "packs"):
-        shutil.copytree(REPO / part, repo / part)
+    repo = copy_repo(tmp_path / "repo")
     (repo / "assets/audio/es").mkdir(parents=True)
     (repo / "assets/audio/es/listen-and-reflect.ogg").write_bytes(b"OggS test audio")
     pack = repo / "packs/default.toml"

@@ -11,7 +11,7 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, page_count, pdftext, run_cli
+from conftest import copy_repo, REPO, page_count, pdftext, run_cli
 from packbuilder.catalogs import read_catalog, write_catalog
 
 DOCS = ["core-competencies", "brief-guide", "best-practices", "advocacy", "what-is-sex-work"]
@@ -142,10 +142,7 @@ def test_a_template_mistake_is_a_layout_error(minimal, tmp_path):
 
 
 def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
-    repo = tmp_path / "repo"
-    for part in ("content", "locales", "layouts", "packs"):
-        shutil.copytree(REPO / part, repo / part)
-    (repo / "assets").mkdir()
+    repo = copy_repo(tmp_path / "repo")
     pack, out = str(repo / "packs/default.toml"), str(tmp_path / "dist")
     assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
     first = tree(tmp_path / "dist/default")

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import REPO, pdftext, run_cli
+from conftest import copy_repo, REPO, pdftext, run_cli
 from packbuilder.catalogs import read_catalog, write_catalog
 from packbuilder.impose import CARD_SIZES, MM, PAPER_SIZES, grid
 
@@ -99,10 +99,7 @@ def test_credits_say_cards_are_condensed(default_pack):
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    for part in ("content", "locales", "layouts", "packs"):
-        shutil.copytree(REPO / part, repo / part)
-    (repo / "assets").mkdir()
+    repo = copy_repo(tmp_path / "repo")
     po = repo / "locales/es/LC_MESSAGES/safety-street.po"
     catalog = read_catalog(po, "es")
     message = next(m for m in catalog if m.context == "safety-street/front/li2")

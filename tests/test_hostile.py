@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, ROOTS, pdftext, run_cli
+from conftest import copy_repo, REPO, ROOTS, pdftext, run_cli
 
 HOSTILE = ROOTS / "hostile"
 TARGET = "locales/es/LC_MESSAGES/sample.po"
@@ -214,10 +214,7 @@ def test_a_second_build_into_the_same_output_is_refused(minimal, tmp_path):
 
 
 def test_a_build_killed_midway_leaves_the_previous_pack_and_the_next_succeeds(tmp_path):
-    repo = tmp_path / "repo"
-    for part in ("content", "locales", "layouts", "packs"):
-        shutil.copytree(REPO / part, repo / part)
-    (repo / "assets").mkdir()
+    repo = copy_repo(tmp_path / "repo")
     pack, out = repo / "packs/default.toml", tmp_path / "dist"
     cmd = [sys.executable, "-m", "packbuilder", "build", "--pack", str(pack), "--out", str(out), "--quiet", "--lang", "es"]
     subprocess.run(cmd, check=True, capture_output=True)

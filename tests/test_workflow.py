@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, ROOTS, run_cli
+from conftest import copy_repo, REPO, ROOTS, run_cli
 from packbuilder.catalogs import read_catalog, render_catalog
 
 SUBMISSIONS = ROOTS / "submissions"
@@ -46,9 +46,7 @@ def test_extract_and_update_twice_change_nothing(project):
 
 
 def test_repository_catalogs_are_stable_under_extract_and_update(tmp_path):
-    repo = tmp_path / "repo"
-    for part in ("content", "locales", "layouts", "packs"):
-        shutil.copytree(REPO / part, repo / part)
+    repo = copy_repo(tmp_path / "repo")
     before = {p: p.read_bytes() for p in (repo / "locales").rglob("*.po*")}
     for _ in range(2):
         assert run_cli("extract", "--pack", str(repo / "packs/default.toml"))[0] == 0
