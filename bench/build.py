@@ -85,13 +85,13 @@ def plain_loop(pack: Path, out: Path) -> None:
 
     config = load_pack(pack)
     docs = load_content(config.content_dir, list(config.documents))
-    jobs = plan_jobs(config.languages, docs, load_catalogs(config.locales_dir, config.languages, docs))
+    jobs = plan_jobs(config, config.languages, docs, load_catalogs(config.locales_dir, config.languages, docs))
     fonts = {code: FontSet("", ", ".join(f'"{f}"' for f in job.lang.fonts) + ", sans-serif", (), "system")
              for job in jobs for code in [job.lang.code]}
     setting = Setting(config, tuple(docs), fonts, build_date(), out)
     env = environment(config.layouts_dir)
     for job in jobs:
-        html = job_html(job, setting, env)
+        html = job_html(job, setting, env)          # the same HTML packbuilder renders
         target = out / job.output
         target.parent.mkdir(parents=True, exist_ok=True)
         sheets = [config.layouts_dir / "base.css", config.layouts_dir / job.layout / f"{job.layout}.css"]
@@ -109,7 +109,8 @@ def copy_project(dest: Path) -> Path:
 def synthetic(dest: Path, n_langs: int, n_docs: int) -> Path:
     """Write a pack of n_langs languages x n_docs documents made from the default ones."""
     copy_project(dest)
-    sources = sorted(p for p in (REPO / "content").glob("*.md") if p.read_text().startswith("+++"))
+    sources = sorted(p for p in (REPO / "content").glob("*.md")
+                     if p.read_text().startswith("+++") and 'kind = "handout"' in p.read_text())
     (dest / "content").mkdir(exist_ok=True)
     ids = []
     for i in range(n_docs):
@@ -135,6 +136,19 @@ def synthetic(dest: Path, n_langs: int, n_docs: int) -> Path:
     return pack
 
 
+def documents_pack(tmp: Path) -> Path:
+    """The default pack without its cards: the plain loop cannot impose card sheets, so both
+    sides render the same documents (handouts, activities, credits, index)."""
+    text = (REPO / "packs/default.toml").read_text()
+    text = text.replace('include = ["provider-card", "safety-street", "safety-indoor", "do-no-harm-card"]',
+                        "include = []")
+    for part in ("content", "locales", "layouts", "assets"):
+        text = text.replace(f'"../{part}"', f'"{REPO / part}"')
+    path = tmp / "documents.toml"
+    path.write_text(text)
+    return path
+
+
 def mb(n: int) -> str:
     return f"{n / 2**20:.0f} MB"
 
@@ -149,7 +163,7 @@ def main() -> None:
         return
     tmp = Path(tempfile.mkdtemp(prefix="pb-bench-"))
     env = {"PACKBUILDER_CACHE": str(tmp / "cache"), "SOURCE_DATE_EPOCH": "1767225600"}
-    pack = REPO / "packs/default.toml"
+    pack = documents_pack(tmp)
     cli = [PY, "-m", "packbuilder", "build", "--quiet", "--pack"]
     print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{platform.platform()}")
@@ -158,11 +172,14 @@ def main() -> None:
     cold_t, cold_m, _ = run(cli + [str(pack), "--out", str(tmp / "cold")], env)
     warm_t, warm_m, _ = run(cli + [str(pack), "--out", str(tmp / "warm")], env)
     noop_t, _, _ = run(cli + [str(pack), "--out", str(tmp / "warm")], env)
-    print("\nFull default pack (19 PDFs: 3 languages x (5 handouts + credits) + index)")
+    count = sum(1 for _ in (tmp / "warm/default").rglob("*.pdf"))
+    print(f"\nDefault pack without cards ({count} PDFs: per language 5 handouts, 4 activity sheets, credits, "
+          "contents; and the index)")
     print(f"{'':38}{'wall':>9}{'peak mem':>11}{'PDF bytes':>12}{'zh_Hans bytes':>15}")
     rows = [("plain WeasyPrint loop, system fonts", plain_t, plain_m, tmp / "plain"),
             ("packbuilder, cold font cache", cold_t, cold_m, tmp / "cold/default"),
             ("packbuilder, warm font cache", warm_t, warm_m, tmp / "warm/default")]
+    cards_t, cards_m, _ = run(cli + [str(REPO / "packs/default.toml"), "--out", str(tmp / "full")], env)
     for name, t, m, folder in rows:
         print(f"{name:38}{t:8.2f}s{mb(m):>11}{pdf_bytes(folder):>12,}{pdf_bytes(folder, 'zh_Hans'):>15,}")
     base_all, base_zh = pdf_bytes(tmp / "plain"), pdf_bytes(tmp / "plain", "zh_Hans")
@@ -170,23 +187,27 @@ def main() -> None:
         print(f"ratio {name[13:]:32} time {t / plain_t:.2f}x   bytes {pdf_bytes(folder) / base_all:.2f}x"
               f"   zh_Hans bytes {pdf_bytes(folder, 'zh_Hans') / base_zh:.2f}x")
     print(f"no-op rebuild, including interpreter start: {noop_t:.2f} s")
+    full = sum(1 for _ in (tmp / "full/default").rglob("*.pdf"))
+    print(f"whole default pack with cards and sheets ({full} PDFs, warm cache): {cards_t:.2f} s, peak {mb(cards_m)}")
 
     project = copy_project(tmp / "edit")
     run(cli + [str(project), "--out", str(tmp / "edit/dist")], env)
+    total = sum(1 for _ in (tmp / "edit/dist/default").rglob("*.pdf"))
     po = tmp / "edit/locales/es/LC_MESSAGES/advocacy.po"
     po.write_text(po.read_text().replace('msgstr "Alce la voz."', 'msgstr "¡Alce la voz!"', 1))
     edit_t, _, out = run([PY, "-m", "packbuilder", "build", "--pack", str(project), "--out",
                           str(tmp / "edit/dist")], env)
     rebuilt = [line.split()[-1] for line in out.splitlines() if "] built " in line]
-    print(f"one Spanish segment changed: {edit_t:.2f} s, re-rendered {len(rebuilt)} of 19: {', '.join(rebuilt)}")
+    print(f"one Spanish segment changed: {edit_t:.2f} s, re-rendered {len(rebuilt)} of {total} outputs: "
+          f"{', '.join(rebuilt)}")
 
-    print("\nScale: synthetic packs (languages x documents), warm font cache")
+    print("\nScale: synthetic packs (languages x handouts), warm font cache")
     print(f"{'pack':>8}{'outputs':>9}{'wall':>9}{'per output':>12}{'peak mem':>11}")
     for n in ([5, 10] if args.quick else [5, 10, 20]):
         spack = synthetic(tmp / f"scale{n}", n, n)
         run(cli + [str(spack), "--out", str(tmp / f"scale{n}/warmup"), "--lang", "en"], env)   # fonts
         t, m, _ = run(cli + [str(spack), "--out", str(tmp / f"scale{n}/dist")], env)
-        outputs = n * (n + 1) + 1
+        outputs = sum(1 for _ in (tmp / f"scale{n}/dist/synthetic").rglob("*.pdf"))
         print(f"{n:>3} x{n:>3}{outputs:>9}{t:8.1f}s{t / outputs * 1000:9.0f} ms{mb(m):>11}")
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -74,8 +74,10 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     with build_lock(out_dir, config.name):
         fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1, config)  # no tofu; subsets
         setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
-        outputs, reused = render_all(planned, setting, out_dir / config.name, jobs, progress)
-        more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name, jobs)
+        with Renderer(setting, jobs) as renderer:
+            outputs, reused = render_all(planned, setting, out_dir / config.name, renderer, progress)
+            more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name,
+                                           renderer)
         outputs, reused = outputs + more, reused + more_reused
         header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                   "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs),
@@ -280,7 +282,46 @@ def _render(job: Job) -> list[Output]:
     return render_job(job, _WORKER["setting"], _WORKER["env"], _WORKER["cache"])
 
 
-def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | None,
+class Renderer:
+    """Run jobs for a whole build: one worker pool, started only when something must render.
+
+    Each worker imports WeasyPrint once and keeps its Jinja environment and caches across jobs;
+    both rendering phases (outputs, then the contents sheets) share the same workers.
+    """
+
+    def __init__(self, setting: Setting, workers: int | None) -> None:
+        self.setting, self.workers = setting, max(1, workers or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def run(self, todo: list[Job]):  # type: ignore[no-untyped-def]
+        """Yield (job, outputs or the PackbuilderError it raised), in the order they finish."""
+        if self.workers == 1 or len(todo) == 1 and self.pool is None:
+            if todo and not _WORKER:
+                _init_worker(self.setting)
+            for job in todo:
+                try:
+                    yield job, _render(job)
+                except PackbuilderError as exc:
+                    yield job, exc
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.setting,))
+        futures = {self.pool.submit(_render, job): job for job in todo}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except PackbuilderError as exc:
+                yield futures[future], exc
+
+
+def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Renderer,
                progress: Progress | None = None) -> tuple[list[Output], int]:
     """Render the jobs whose inputs changed, in parallel; reuse the others. Keep job order.
 
@@ -300,24 +341,12 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, workers: int | N
         if (old := reuse(job, setting, target, previous)) is not None:
             done(job, old, True)
     todo = [job for job in jobs if job.output not in results]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    if workers == 1 and todo:
-        _init_worker(setting)
-        for job in todo:
-            try:
-                done(job, _render(job), False)
-            except PackbuilderError as exc:
-                errors.append(exc)
-                done(job, None, False)
-    elif todo:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(setting,)) as pool:
-            futures = {pool.submit(_render, job): job for job in todo}
-            for future in as_completed(futures):
-                try:
-                    done(futures[future], future.result(), False)
-                except PackbuilderError as exc:
-                    errors.append(exc)
-                    done(futures[future], None, False)
+    for job, outcome in renderer.run(todo):
+        if isinstance(outcome, PackbuilderError):
+            errors.append(outcome)
+            done(job, None, False)
+        else:
+            done(job, outcome, False)
     if errors:
         raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
     rendered = {job.output for job in todo}

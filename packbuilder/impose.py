@@ -102,22 +102,43 @@ def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid) -> bytes:
     """Return a two-page sheet PDF: fronts on page 1, mirrored backs on page 2.
 
     ``card_pdf`` has the front and back at card size with bleed; ``sheet_pdf`` has two blank
-    sheets with crop marks. Each card is clipped to its trim box, since the cards abut.
+    sheets with crop marks. Each face goes into the file once, as a Form XObject clipped to its
+    trim box (the cards abut), and is placed on the sheet with ``q <translate> cm /Face Do Q``.
     """
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
     faces = PdfReader(io.BytesIO(card_pdf)).pages
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sheet_pdf)))
     height_pt = g.height * MM
     for side, sheet in enumerate(writer.pages[:2]):
         face = faces[side]
-        face.cropbox = face.trimbox
+        trim = face.trimbox
+        form = DecodedStreamObject()
+        form.set_data(face.get_contents().get_data())
+        form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                     NameObject("/BBox"): ArrayObject([FloatObject(float(v)) for v in trim]),
+                     NameObject("/Resources"): face["/Resources"].clone(writer)})
+        name = NameObject(f"/PbFace{side}")
+        resources = sheet["/Resources"].get_object()
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            xobjects = DictionaryObject()
+            resources[NameObject("/XObject")] = xobjects
+        xobjects.get_object()[name] = writer._add_object(form)
+        ops = []
         for row in range(g.rows):
             for col in range(g.cols):
                 left, top = g.cell(col, row, back=side == 1)
-                x = left * MM - float(face.trimbox.left)
-                y = height_pt - (top + g.card.height) * MM - float(face.trimbox.bottom)
-                sheet.merge_transformed_page(face, Transformation().translate(x, y))
+                x = left * MM - float(trim.left)
+                y = height_pt - (top + g.card.height) * MM - float(trim.bottom)
+                ops.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {name} Do Q")
+        before, after = DecodedStreamObject(), DecodedStreamObject()
+        before.set_data(b"q\n")                       # whatever the sheet's own content does to the
+        after.set_data(("Q\n" + "\n".join(ops) + "\n").encode())   # graphics state ends before the cards
+        contents = sheet["/Contents"].get_object()
+        parts = list(contents) if isinstance(contents, ArrayObject) else [sheet["/Contents"]]
+        sheet[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

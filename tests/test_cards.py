@@ -20,15 +20,16 @@ PT = 72.0
 
 
 def placements(page) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
-    """Return the (x, y) translation of every card merged onto a sheet page, read from its content.
+    """Return the (x, y) translation of every card placed on a sheet page, read from its content.
 
-    Each placed card is drawn as: q, a translation cm, its trim rectangle as a clip (re W n).
+    Each placed card is drawn as: q, a translation cm, the face's Form XObject (Do), Q.
     """
     ops = [(operands, op) for operands, op in ContentStream(page.get_contents(), page.pdf).operations]
     found = []
-    for i in range(len(ops) - 4):
-        (_, q), (m, cm), (_, re_), (_, w), (_, n) = ops[i:i + 5]
-        if (q, cm, re_, w, n) == (b"q", b"cm", b"re", b"W", b"n") and [float(v) for v in m[:4]] == [1, 0, 0, 1]:
+    for i in range(len(ops) - 3):
+        (_, q), (m, cm), (name, do), (_, end) = ops[i:i + 4]
+        if (q, cm, do, end) == (b"q", b"cm", b"Do", b"Q") and str(name[0]).startswith("/PbFace") \
+                and [float(v) for v in m[:4]] == [1, 0, 0, 1]:
             found.append((round(float(m[4]), 2), round(float(m[5]), 2)))
     return found
 
