@@ -303,7 +303,7 @@ class Renderer:
     def run(self, todo: list[Job]):  # type: ignore[no-untyped-def]
         """Yield (job, outputs or the PackbuilderError it raised), in the order they finish."""
         if self.workers == 1 or len(todo) == 1 and self.pool is None:
-            if todo and not _WORKER:
+            if todo and _WORKER.get("setting") is not self.setting:   # never a previous build's
                 _init_worker(self.setting)
             for job in todo:
                 try:
