@@ -88,6 +88,14 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
                        time.monotonic() - start)
 
 
+def handout_audios(config: Pack, doc: Document, lang: str) -> tuple:
+    """Return the QR targets of a handout's audio activities that the pack configures."""
+    from .activities import find_activities
+    return tuple((name, audio) for name, act in find_activities([doc]).items()
+                 if act.kind == "audio" and name in config.audio
+                 and (audio := resolve_audio(config, act, lang)) is not None)
+
+
 def plan_contents(jobs: list[Job], outputs: list[Output]) -> list[Job]:
     """Return a contents sheet per language, listing its files with their titles and page counts."""
     pages = {o.path: o.meta.get("pages", 0) for o in outputs}
@@ -176,7 +184,8 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
     jobs = []
     for code in langs:
         lang, edition = language(code), editions[code]
-        jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc) for doc in docs if doc.kind == "handout"]
+        jobs += [Job(lang, edition, "handout", f"{code}/{doc.id}.pdf", doc, audios=handout_audios(config, doc, code))
+                 for doc in docs if doc.kind == "handout"]
         cards = [doc for doc in docs if doc.kind == "card"]
         if config.services:                      # only when the pack names real local services
             cards.append(resources_card(config))

@@ -40,6 +40,7 @@ class Job:
     activity: object = None          # an activity sheet: the Activity
     audio: object = None             # ... and where its QR code leads (an Audio, or None)
     listing: tuple = ()              # a contents sheet: ((title, path, pages), ...)
+    audios: tuple = ()               # a handout: ((activity name, Audio), ...) for its QR codes
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -88,10 +89,12 @@ def job_key(job: Job, s: Setting) -> str:
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "ui": {k: job.edition.ui(k) for k in STRINGS}}
     if job.activity is not None:
-        parts["activity"] = [job.activity.name, repr(job.activity.blocks), repr(job.audio), s.config.site_url]
         from .activities import audio_file
+        parts["activity"] = [job.activity.name, repr(job.activity.blocks), repr(job.audio), s.config.site_url]
         supplied = audio_file(s.config.assets_dir, job.lang.code, job.activity.name)
         parts["audio_file"] = hashlib.sha256(supplied.read_bytes()).hexdigest() if supplied else ""
+    if job.audios:
+        parts["audios"] = repr(job.audios)
     if job.doc is not None:
         tr = job.edition.docs[job.doc.id]
         parts["doc"] = [job.doc.source.__dict__, [(seg.context, seg.text, tr.get(seg)) for seg in job.doc.segments],
@@ -131,6 +134,10 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                "pack": s.config, **brand_context(job, s)}
     if job.layout == "handout":
         translation = job.edition.docs[job.doc.id]
+        from .activities import qr_data_uri
+        context["qrs"] = {name: {"uri": qr_data_uri(a.url), "url": a.url,
+                                 "note": job.edition.ui("audio-language", language=_language_name(a.lang, job.lang.code))
+                                 if a.fallback else ""} for name, a in job.audios}
         context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
                     "keywords": ", ".join(["sex work", "people in the sex trades", job.doc.kind, job.lang.english_name]),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
@@ -183,7 +190,7 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
                  "source": {"title": src.title, "author": src.author, "url": src.url, "terms": src.terms},
                  "segments": {"total": len(job_segments(job)), "translated": tally.translated,
                               "fallback": len(tally.fallback)}}
-        meta["links"] = printed_links(job)
+        meta["links"] = printed_links(job) + [{"url": a.url, "kind": "qr"} for _, a in job.audios]
     outputs = [Output(job.output, pdf, meta)]
     if job.activity is not None:
         meta["activity"] = job.activity.name

@@ -41,6 +41,17 @@ def test_qr_code_decodes_to_the_configured_url_which_is_also_printed(default_pac
     assert AUDIO in pdftext(pdf)
 
 
+def test_the_handout_activity_box_carries_the_same_qr_code(default_pack, tmp_path):
+    import zxingcpp
+    from PIL import Image
+    pdf = default_pack / "es/core-competencies.pdf"
+    pages = [n for n in range(1, 9) if "Cecilia" in pdftext(pdf, n)]
+    assert pages
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", str(pages[0]), "-l", str(pages[0]), "-singlefile",
+                    str(pdf), str(tmp_path / "handout")], check=True)
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / "handout.png"))] == [AUDIO]
+
+
 def test_a_language_without_its_own_audio_says_which_language_it_is(default_pack):
     assert "音频为英语" in re.sub(r"\s+", "", pdftext(default_pack / "zh_Hans/activities/listen-and-reflect.pdf"))
     assert "El audio está en inglés" in re.sub(r"\s+", " ", pdftext(default_pack / "es/activities/listen-and-reflect.pdf"))
@@ -57,7 +68,9 @@ def test_qr_code_is_vector_and_at_least_2cm_wide(default_pack, tmp_path):
 def test_manifest_lists_every_link_and_qr_target(default_pack):
     manifest = json.loads((default_pack / "manifest.json").read_text())
     links = {(l["url"], l["kind"]): l["files"] for l in manifest["links"]}
-    assert sorted(links[(AUDIO, "qr")]) == [f"{lang}/activities/listen-and-reflect.pdf" for lang in ("en", "es", "zh_Hans")]
+    assert sorted(links[(AUDIO, "qr")]) == sorted(
+        [f"{lang}/activities/listen-and-reflect.pdf" for lang in ("en", "es", "zh_Hans")]
+        + [f"{lang}/core-competencies.pdf" for lang in ("en", "es", "zh_Hans")])
     assert "en/brief-guide.pdf" in links[("https://www.vice.com/amp/en/article/n7j94b/how-to-be-an-ally-to-sex-workers", "link")]
     assert not [u for u, _ in links if re.search(r"utm_|fbclid|gclid|^http:", u)]
     entry = next(f for f in manifest["files"] if f["path"] == "es/activities/listen-and-reflect.pdf")
