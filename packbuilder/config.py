@@ -90,6 +90,14 @@ def _unknown_keys(data: dict, text: str, path: Path, problems: list[Problem]) ->
                                         path, _line_of(text, key)))
 
 
+def str_list(value, key: str, message: str, bad) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return ``value`` if it is a list of strings; otherwise report ``message`` and return []."""
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return value
+    bad(key, message)
+    return []
+
+
 def load_pack(path: Path) -> Pack:
     """Return the pack described by the TOML file at ``path``, or raise ConfigError."""
     path = Path(path)
@@ -138,10 +146,8 @@ def load_pack(path: Path) -> Pack:
     if paper not in PAPERS:
         bad("pack.paper", f"{paper!r} is not one of {', '.join(PAPERS)}")
     cards = data.get("cards") if isinstance(data.get("cards"), dict) else {}
-    include = cards.get("include", [])
-    if not isinstance(include, list) or not all(isinstance(x, str) for x in include):
-        bad("cards.include", "must be a list of card ids from the content folder")
-        include = []
+    include = str_list(cards.get("include", []), "cards.include",
+                       "must be a list of card ids from the content folder", bad)
     card_size = cards.get("size", "business-us")
     if card_size not in CARD_SIZES:
         bad("cards.size", f"{card_size!r} is not one of {', '.join(CARD_SIZES)}")
@@ -150,10 +156,8 @@ def load_pack(path: Path) -> Pack:
         bad("cards.sheets", f"{sheets!r} must be a list of paper sizes from {', '.join(PAPERS)}")
         sheets = []
     acts = data.get("activities") if isinstance(data.get("activities"), dict) else {}
-    activities = acts.get("include", [])
-    if not isinstance(activities, list) or not all(isinstance(x, str) for x in activities):
-        bad("activities.include", "must be a list of activity names (e.g. \"listen-and-reflect\")")
-        activities = []
+    activities = str_list(acts.get("include", []), "activities.include",
+                          "must be a list of activity names (e.g. \"listen-and-reflect\")", bad)
     site_url = acts.get("site_url", "")
     if site_url and (why := link_problem(site_url)):
         bad("activities.site_url", why)

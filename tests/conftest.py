@@ -52,14 +52,18 @@ def page_count(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+def build_once(factory: pytest.TempPathFactory, pack: str) -> Path:
+    """Build ``pack`` (a path in the repository) into a fresh folder; return that folder."""
+    out = factory.mktemp("dist")
+    code, _, stderr = run_cli("build", "--pack", str(REPO / pack), "--out", str(out), "--quiet")
+    assert code == 0, stderr
+    return out
+
+
 @pytest.fixture(scope="session")
 def default_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the default pack (every language) once; return dist/default/."""
-    out = tmp_path_factory.mktemp("dist")
-    code, stdout, stderr = run_cli("build", "--pack", str(REPO / "packs/default.toml"),
-                                   "--out", str(out), "--quiet")
-    assert code == 0, stderr
-    return out / "default"
+    return build_once(tmp_path_factory, "packs/default.toml") / "default"
 
 
 @pytest.fixture
@@ -77,8 +81,4 @@ def minimal(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build packs/example-branded once; return the output folder (holding the pack and its zip)."""
-    out = tmp_path_factory.mktemp("example")
-    code, _, stderr = run_cli("build", "--pack", str(REPO / "packs/example-branded/pack.toml"),
-                              "--out", str(out), "--quiet")
-    assert code == 0, stderr
-    return out
+    return build_once(tmp_path_factory, "packs/example-branded/pack.toml")
