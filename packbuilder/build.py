@@ -61,29 +61,30 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
     start = time.monotonic()
     config = load_pack(pack_path)                                  # what to build, validated once
-    langs = select_languages(config, languages)
-    docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
-    if problems := commercial_problems(config.use, docs, config.path):  # terms the sources set
-        raise ConfigError("", problems=problems)
-    editions = load_catalogs(config.locales_dir, langs, docs)     # PO files -> translations
-    checked = catalog_key(config, langs)
-    if not draft and checked != previous_header(Path(out_dir) / config.name).get("catalogs"):
-        refuse_catalog_errors(config, langs)                       # ... checked before any render
-    planned = plan_jobs(config, langs, docs, editions)             # (lang, doc, layout) -> paths
     out_dir = Path(out_dir)
-    with build_lock(out_dir, config.name):
-        fonts = prepare_fonts(planned, font_cache(), jobs or os.cpu_count() or 1, config)  # no tofu; subsets
-        setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
-        with Renderer(setting, jobs) as renderer:
-            outputs, reused = render_all(planned, setting, out_dir / config.name, renderer, progress)
-            more, more_reused = render_all(plan_contents(planned, outputs), setting, out_dir / config.name,
-                                           renderer)
-        outputs, reused = outputs + more, reused + more_reused
-        header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
-                  "built": setting.built.isoformat(), "languages": list(langs), "links": link_list(outputs),
-                  "catalogs": checked if not draft else ""}
-        target = write_pack(outputs, out_dir / config.name, header)    # atomic swap
-        write_zip(target, out_dir / f"{config.name}.zip", setting.built)  # the whole pack, one file
+    target = out_dir / config.name
+    # a first build starts its workers now, so that they import WeasyPrint while we load
+    with Renderer(jobs, warm=not (target / "manifest.json").is_file()) as renderer:
+        langs = select_languages(config, languages)
+        docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
+        if problems := commercial_problems(config.use, docs, config.path):  # the sources' terms
+            raise ConfigError("", problems=problems)
+        editions = load_catalogs(config.locales_dir, langs, docs)         # PO files -> translations
+        checked = catalog_key(config, langs)
+        if not draft and checked != previous_header(target).get("catalogs"):
+            refuse_catalog_errors(config, langs)                           # checked before any render
+        planned = plan_jobs(config, langs, docs, editions)                 # (lang, doc, layout) -> paths
+        with build_lock(out_dir, config.name):
+            fonts = prepare_fonts(planned, font_cache(), renderer.workers, config)   # no tofu; subsets
+            setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
+            outputs, reused = render_all(planned, setting, target, renderer, progress)   # -> PDF
+            more, more_reused = render_all(plan_contents(planned, outputs), setting, target, renderer)
+            outputs, reused = outputs + more, reused + more_reused
+            header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
+                      "built": setting.built.isoformat(), "languages": list(langs),
+                      "links": link_list(outputs), "catalogs": checked if not draft else ""}
+            write_pack(outputs, target, header)                            # atomic swap
+            write_zip(target, out_dir / f"{config.name}.zip", setting.built)   # the whole pack
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
 
@@ -280,49 +281,60 @@ def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -
 _WORKER: dict = {}
 
 
-def _init_worker(setting: Setting) -> None:
-    """Set up a worker once: WeasyPrint imported, one Jinja environment, one shared cache."""
-    import weasyprint  # noqa: F401 - imported once per worker, not per job
-
-    _WORKER.update(setting=setting, env=environment(setting.config.layouts_dir), cache={})
+def _import_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - once per worker process, not once per job
 
 
-def _render(job: Job) -> list[Output]:
-    return render_job(job, _WORKER["setting"], _WORKER["env"], _WORKER["cache"])
+def _render(token: str, setting: Setting, job: Job) -> list[Output]:
+    """Render one job; a worker sets up its Jinja environment and caches once per build."""
+    if _WORKER.get("token") != token:
+        _import_weasyprint()
+        _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache={})
+    return render_job(job, setting, _WORKER["env"], _WORKER["cache"])
 
 
 class Renderer:
-    """Run jobs for a whole build: one worker pool, started only when something must render.
+    """Run jobs for a whole build: one worker pool, shared by both rendering phases.
 
-    Each worker imports WeasyPrint once and keeps its Jinja environment and caches across jobs;
-    both rendering phases (outputs, then the contents sheets) share the same workers.
+    Each worker imports WeasyPrint once and keeps its Jinja environment and caches across jobs.
+    On a first build the workers start at once (``warm``), so that their import overlaps the
+    loading and checking; an incremental build starts them only if something must render.
     """
 
-    def __init__(self, setting: Setting, workers: int | None) -> None:
-        self.setting, self.workers = setting, max(1, workers or os.cpu_count() or 1)
+    def __init__(self, workers: int | None, warm: bool = False) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
         self.pool: ProcessPoolExecutor | None = None
+        self.warm_start = warm
 
     def __enter__(self) -> Renderer:
+        if self.warm_start:
+            self.warm()
         return self
 
-    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, kind, *exc) -> None:  # type: ignore[no-untyped-def]
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
 
-    def run(self, todo: list[Job]):  # type: ignore[no-untyped-def]
+    def warm(self) -> None:
+        """Start the workers now; they import WeasyPrint while the build goes on loading."""
+        if self.workers > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
+            for _ in range(self.workers):
+                self.pool.submit(int)
+
+    def run(self, todo: list[Job], setting: Setting):  # type: ignore[no-untyped-def]
         """Yield (job, outputs or the PackbuilderError it raised), in the order they finish."""
+        token = f"{os.getpid()}:{id(setting)}"
         if self.workers == 1 or len(todo) == 1 and self.pool is None:
-            if todo and _WORKER.get("setting") is not self.setting:   # never a previous build's
-                _init_worker(self.setting)
             for job in todo:
                 try:
-                    yield job, _render(job)
+                    yield job, _render(token, setting, job)
                 except PackbuilderError as exc:
                     yield job, exc
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.setting,))
-        futures = {self.pool.submit(_render, job): job for job in todo}
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
+        futures = {self.pool.submit(_render, token, setting, job): job for job in todo}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
@@ -350,7 +362,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
         if (old := reuse(job, setting, target, previous)) is not None:
             done(job, old, True)
     todo = [job for job in jobs if job.output not in results]
-    for job, outcome in renderer.run(todo):
+    for job, outcome in renderer.run(todo, setting):
         if isinstance(outcome, PackbuilderError):
             errors.append(outcome)
             done(job, None, False)

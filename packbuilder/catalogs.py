@@ -203,6 +203,28 @@ def _duplicate_contexts(data: bytes, path: Path) -> None:
             seen[context] = lineno
 
 
+_PARSED: dict[tuple, PackCatalog] = {}
+
+
+def read_catalog_once(path: Path, locale: str | None = None) -> PackCatalog:
+    """Return the parsed catalog for reading only, parsed once while the file's bytes are unchanged.
+
+    (The build reads each catalog for its translations, then again for its checks.) Code that
+    changes a catalog (update, import) calls ``read_catalog`` and gets its own copy.
+    """
+    import hashlib
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return read_catalog(path, locale)          # let the reader say what is wrong
+    key = (str(path), locale, digest)
+    if key not in _PARSED:
+        if len(_PARSED) > 256:
+            _PARSED.clear()
+        _PARSED[key] = read_catalog(path, locale)
+    return _PARSED[key]
+
+
 def render_catalog(catalog: Catalog) -> bytes:
     """Return a catalog as PO bytes, formatted the same way every time (and as msgmerge does)."""
     out = io.BytesIO()
@@ -309,7 +331,7 @@ def load_translation(path: Path, lang: str, english: dict[str, str] | None) -> D
     """Return the usable translations in ``path``: translated, not fuzzy, msgid still current."""
     if not path.is_file():
         return DocTranslation(None, Review(False), {})
-    catalog = read_catalog(path, lang)
+    catalog = read_catalog_once(path, lang)
     usable = [m for m in catalog if m.context and _usable(m, english)]
     return DocTranslation(path, _review(catalog), {str(m.context): m.string for m in usable},
                           {str(m.context): m.lineno for m in usable})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from .catalogs import UI_DOMAIN, catalog_path, read_catalog, template_path
+from .catalogs import UI_DOMAIN, catalog_path, read_catalog_once, template_path
 from .errors import CatalogError, Problem
 from .glossary import Glossary, glossary_problems, load_glossary
 from .markup import images, inline_links, plain_text, raw_html
@@ -160,7 +160,7 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
     ``template`` (msgctxt -> English) lets it name entries for segments that do not exist.
     """
     try:
-        catalog = read_catalog(path, lang)
+        catalog = read_catalog_once(path, lang)
     except CatalogError as exc:
         return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
     problems = []
@@ -211,4 +211,4 @@ def _template(locales_dir: Path, domain: str) -> dict[str, str] | None:
     path = template_path(locales_dir, domain)
     if not path.is_file():
         return None
-    return {str(m.context): str(m.id) for m in read_catalog(path) if m.id and m.context}
+    return {str(m.context): str(m.id) for m in read_catalog_once(path) if m.id and m.context}
