@@ -1,6 +1,8 @@
 """Wallet cards: each face laid out on its own, checked to fit, then imposed on sheets."""
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from .content import Document
 
 from .errors import FitError, Problem
@@ -42,10 +44,9 @@ def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: s
 
 def face_segments(doc: Document, face: str) -> list[str]:
     """Return the msgctxt of every segment printed on ``face``."""
-    from .content import walk
-    contexts = [doc.title.context] if face == "front" else []
-    contexts += [b.segment.context for b in walk(doc.face(face).blocks) if getattr(b, "segment", None)]
-    return contexts
+    from .content import block_segments
+    title = [doc.title] if face == "front" else []
+    return [seg.context for seg in title + block_segments(doc.face(face).blocks)]
 
 
 def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
@@ -68,7 +69,7 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
                 "services": services_by_category(s.config.services) if doc.id == RESOURCES else [],
                 "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
                 "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
-                "page_css": _markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
+                "page_css": Markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
                                              s.fonts[job.lang.code].css, s.config.brand.css())),
                 "plain": lambda seg: plain_text(translation.get(seg) or seg.text)})
         sheets = [layouts / "base.css", layouts / "card" / "card.css"]
@@ -137,11 +138,6 @@ def revealing_words(card_pdf: bytes, job, s) -> list[str]:  # type: ignore[no-un
     text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower()
     text = "".join(text.split()) if job.lang.code.startswith(("zh", "ja")) else " ".join(text.split())
     return [w for w in s.config.brand.revealing.get(job.lang.code, []) if w.lower() in text]
-
-
-def _markup(css: str):  # type: ignore[no-untyped-def]
-    from markupsafe import Markup
-    return Markup(css)
 
 
 def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: ignore[no-untyped-def]

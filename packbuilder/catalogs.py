@@ -357,13 +357,10 @@ def load_catalogs(locales_dir: Path, languages: tuple[str, ...], docs: list[Docu
         editions[lang] = Edition(lang, docs_tr)
     if problems:
         raise CatalogError(f"{len(problems)} catalog(s) cannot be read",
-                           problems=[p for exc in problems for p in _as_problems(exc)])
+                           problems=[p for exc in problems for p in exc.as_problems()])
     return editions
 
 
-def _as_problems(exc: CatalogError):  # type: ignore[no-untyped-def]
-    from .errors import Problem
-    return exc.problems or [Problem(exc.message, exc.path, exc.lineno)]
 
 
 def new_catalog(template: Catalog, lang: str) -> PackCatalog:

@@ -128,6 +128,17 @@ def walk(blocks):  # type: ignore[no-untyped-def]
         yield from walk(getattr(block, "items", ()))
 
 
+def block_segments(blocks) -> list[Segment]:  # type: ignore[no-untyped-def]
+    """Return the segments a block tree prints, in order: headings, paragraphs, items, table cells."""
+    out = []
+    for block in walk(blocks):
+        if getattr(block, "segment", None) is not None:
+            out.append(block.segment)
+        elif block.type == "table":
+            out += [cell for row in (block.header, *block.rows) for cell in row if cell]
+    return out
+
+
 def slugify(text: str, max_len: int = 40) -> str:
     """Return a short ASCII slug of a heading: 'Do no harm: 无伤害' -> 'do-no-harm'."""
     words = re.findall(r"[a-z0-9]+", text.lower())
@@ -364,7 +375,7 @@ def load_content(content_dir: Path, ids: list[str], cards: list[str] = ()) -> li
         try:
             doc = parse_document(path)
         except ContentError as exc:
-            problems += exc.problems or [Problem(exc.message, exc.path, exc.lineno)]
+            problems += exc.as_problems()
             continue
         if doc.kind != kind:
             where = "[cards] include" if kind == "card" else "[pack] documents"

@@ -50,6 +50,10 @@ class PackbuilderError(Exception):
     def message(self) -> str:
         return str(self.args[0])
 
+    def as_problems(self) -> list[Problem]:
+        """Return the problems this error reports (itself, when it has no list)."""
+        return self.problems or [Problem(self.message, self.path, self.lineno)]
+
     def lines(self) -> list[str]:
         """Return the lines the CLI prints: ``category: path:line: message`` each."""
         if self.problems:

@@ -222,9 +222,8 @@ def job_segments(job: Job) -> list:
     """Return the segments an output prints: its activity's, or its whole document's."""
     if job.activity is None:
         return list(job.doc.segments)
-    from .content import walk
-    return [b.segment for b in walk(job.activity.blocks) if getattr(b, "segment", None)] + \
-        [c for b in walk(job.activity.blocks) if b.type == "table" for c in (*b.header, *sum(b.rows, ())) if c]
+    from .content import block_segments
+    return block_segments(job.activity.blocks)
 
 
 def _language_name(code: str, in_lang: str) -> str:

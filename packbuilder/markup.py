@@ -87,8 +87,13 @@ def images(text: str) -> list[str]:
             if c.type == "image"]
 
 
+@lru_cache(maxsize=1)
+def _plain() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
+
+
 def plain_text(text: str) -> str:
     """Return the words of ``text`` without inline markup."""
-    tokens = MarkdownIt("commonmark", {"html": False}).parseInline(text)
+    tokens = _plain().parseInline(text)
     return "".join(child.content for tok in tokens for child in tok.children or []
                    if child.type in ("text", "code_inline"))

@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .errors import LayoutError, RenderError
-from .markup import plain_text, render_inline
+from .markup import inline_links, plain_text, render_inline
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -66,19 +66,13 @@ def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
         text = get(segment)
         if text:
             tally.translated += 1
-            return render_inline(text, allowed_links=_links_of(segment.text))
+            return render_inline(text, allowed_links=inline_links(segment.text))
         if lang_tag != "en":
             tally.fallback.append(segment.context)
             return Markup('<span lang="en" dir="ltr">') + render_inline(segment.text) + Markup("</span>")
         tally.translated += 1
         return render_inline(segment.text)
     return t
-
-
-def _links_of(english: str) -> list[str]:
-    from .markup import inline_parser
-    return [c.attrs["href"] for t in inline_parser().parseInline(english) for c in t.children or []
-            if c.type == "link_open"]
 
 
 def render_html(env: jinja2.Environment, template: str, context: dict) -> str:
