@@ -6,7 +6,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -75,8 +75,9 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
             refuse_catalog_errors(config, langs)                           # checked before any render
         planned = plan_jobs(config, langs, docs, editions)                 # (lang, doc, layout) -> paths
         with build_lock(out_dir, config.name):
-            fonts = prepare_fonts(planned, font_cache(), renderer.workers, config)   # no tofu; subsets
-            setting = Setting(config, tuple(docs), fonts, build_date(), font_cache(), draft)
+            built = build_date()
+            fonts = prepare_fonts(planned, font_cache(), renderer.workers, config, built)   # no tofu; subsets
+            setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft)
             outputs, reused = render_all(planned, setting, target, renderer, progress)   # -> PDF
             more, more_reused = render_all(plan_contents(planned, outputs), setting, target, renderer)
             outputs, reused = outputs + more, reused + more_reused
@@ -211,13 +212,28 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
     return jobs
 
 
-def language_texts(jobs: list[Job], config: Pack | None = None) -> dict[str, list[tuple]]:
+def made_texts(job: Job, built: datetime) -> list[tuple]:
+    """Return the text a language's outputs print that no segment holds: the build date (every
+    month of its year, so that the subsets change once a year), review lines, language names."""
+    lang, year = job.lang, built.year
+    out = [(" ".join(lang.format_date(date(year, month, 1)) for month in range(1, 13)), None, None, "build date")]
+    out += [(f"{tr.review.reviewer} {tr.review.date}", tr.path, None, "review header")
+            for tr in job.edition.docs.values() if tr.review.reviewed]
+    return out + [(lang.name_of(a.lang), None, None, "audio language")
+                  for a in [job.audio, *(a for _, a in job.audios)] if a is not None]
+
+
+def language_texts(jobs: list[Job], config: Pack | None = None,
+                   built: datetime | None = None) -> dict[str, list[tuple]]:
     """Return, per language, every text its outputs print, with where it comes from."""
     texts: dict[str, list[tuple]] = {}
     names = " ".join(lang.name for job in jobs for lang, _ in job.others)
+    built = built or build_date()
     for job in jobs:
+        first = job.lang.code not in texts
         out = texts.setdefault(job.lang.code, [(names, None, None, "language names")])
-        if config is not None and len(out) == 1:      # the brand's and services' own text
+        out += made_texts(job, built) if first else made_texts(job, built)[1:]
+        if config is not None and first:              # the brand's and services' own text
             brand = config.brand
             out += [(" ".join([brand.name, config.title, *brand.contact_for(job.lang.code).values()]),
                      config.path, None, "[brand]")]
@@ -240,11 +256,12 @@ def language_texts(jobs: list[Job], config: Pack | None = None) -> dict[str, lis
     return texts
 
 
-def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack | None = None) -> dict[str, FontSet]:
+def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack | None = None,
+                  built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
     langs = {job.lang.code: job.lang for job in jobs}
     plans = {}
-    for code, texts in language_texts(jobs, config).items():
+    for code, texts in language_texts(jobs, config, built).items():
         check_texts(code, langs[code].fonts, texts)
         plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
     made = subset_all(plans, cache_dir, workers)

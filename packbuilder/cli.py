@@ -270,14 +270,14 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     jobs = plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
     table = Table("language", "font stack (resolved file)", "characters used", "covered")
-    for code, texts in language_texts(jobs).items():
+    for code, texts in language_texts(jobs, config).items():
         lang = next(job.lang for job in jobs if job.lang.code == code)
         used = {c for t in texts for c in t[0] if not c.isspace()}
         covered, _ = stack_coverage(lang.fonts)
         stack = "\n".join(f"{f}: {font.path.name if (font := resolve(f)) else 'NOT INSTALLED'}" for f in lang.fonts)
         table.add_row(code, stack, str(len(used)), f"{sum(ord(c) in covered for c in used)}/{len(used)}")
     console.print(table)
-    for code, texts in language_texts(jobs).items():
+    for code, texts in language_texts(jobs, config).items():
         check_texts(code, next(job.lang for job in jobs if job.lang.code == code).fonts, texts)
     console.print("Fonts: every character of every segment has a glyph.", highlight=False)
     return 0

@@ -36,6 +36,10 @@ class Language:
     def format_date(self, day: date) -> str:
         return format_date(day, format="long", locale=self.code)
 
+    def name_of(self, code: str) -> str:
+        """Return the name of the language ``code`` in this language: 英语 for en in zh_Hans."""
+        return Locale.parse(code).get_display_name(Locale.parse(self.code)) or code
+
 
 def language(code: str) -> Language:
     """Return the page facts of the catalog language ``code``."""

@@ -136,7 +136,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
         translation = job.edition.docs[job.doc.id]
         from .activities import qr_data_uri
         context["qrs"] = {name: {"uri": qr_data_uri(a.url), "url": a.url,
-                                 "note": job.edition.ui("audio-language", language=_language_name(a.lang, job.lang.code))
+                                 "note": job.edition.ui("audio-language", language=job.lang.name_of(a.lang))
                                  if a.fallback else ""} for name, a in job.audios}
         context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
                     "keywords": ", ".join(["sex work", "people in the sex trades", job.doc.kind, job.lang.english_name]),
@@ -148,7 +148,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                     "t": translator(translation.get, job.lang.tag, tally),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text),
                     "qr": qr_data_uri(job.audio.url) if job.audio else "",
-                    "audio_language": _language_name(job.audio.lang, job.lang.code) if job.audio else "",
+                    "audio_language": job.lang.name_of(job.audio.lang) if job.audio else "",
                     "key": answer_cells(job.activity.block) if job.activity.kind == "wordsearch" else set()}
     elif job.layout == "contents":
         context |= {"listing": [{"title": t_, "path": p_, "pages": str(n_)} for t_, p_, n_ in job.listing],
@@ -226,11 +226,6 @@ def job_segments(job: Job) -> list:
     return block_segments(job.activity.blocks)
 
 
-def _language_name(code: str, in_lang: str) -> str:
-    from babel import Locale
-    return Locale.parse(code).get_display_name(Locale.parse(in_lang)) or code
-
-
 def landing(job: Job, s: Setting, env, meta: dict) -> list[Output]:  # type: ignore[no-untyped-def]
     """Return a script-free landing page for an audio activity, and its audio file if supplied."""
     from .activities import AUDIO_TYPES, audio_file
@@ -243,7 +238,7 @@ def landing(job: Job, s: Setting, env, meta: dict) -> list[Output]:  # type: ign
         "lang": job.lang, "ui": job.edition.ui, "doc": job.doc, "audio": job.audio,
         "title": text(job.activity.blocks[0].segment), "instructions": text(paras[0]) if paras else "",
         "questions": [text(p) for p in paras[1:]], "audio_src": supplied.name if supplied else "",
-        "audio_language": _language_name(job.audio.lang, job.lang.code)})
+        "audio_language": job.lang.name_of(job.audio.lang)})
     outputs = [Output(f"{folder}/index.html", html.encode("utf-8"), {**meta, "layout": "landing-page"})]
     if supplied is not None:
         outputs.append(Output(f"{folder}/{supplied.name}", supplied.read_bytes(),

@@ -65,6 +65,23 @@ def test_expected_fonts_are_embedded(default_pack, lang, expected):
     assert all(row[-5] == "yes" and row[-4] == "yes" for row in rows), "every font embedded and subset"
 
 
+def embedded_fonts(pdf: Path) -> set[str]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {line.split()[0] for line in out.splitlines()[2:]}
+
+
+@pytest.mark.parametrize("pack", ["default_pack", "example_pack"])
+def test_every_character_prints_in_packbuilders_own_subsets(pack, request):
+    """A character the subsets miss would quietly fall back to a whole system font (bigger,
+    slower, and untested for coverage): dates, reviewer names and language names included."""
+    folder = request.getfixturevalue(pack)
+    pdfs = sorted(folder.rglob("*.pdf"))
+    assert len(pdfs) > 20
+    for pdf in pdfs:
+        strays = {name for name in embedded_fonts(pdf) if not re.match(r"^[A-Z]{6}\+pb-", name)}
+        assert not strays, (pdf.relative_to(folder), strays)
+
+
 def test_every_text_segment_is_translated(default_pack):
     import json
     manifest = json.loads((default_pack / "manifest.json").read_text())
