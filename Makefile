@@ -1,8 +1,9 @@
 # Quick start: `make pack` builds the default pack into dist/, `make test` runs the tests.
-# Each installs what it needs first: Debian packages (fonts, HarfBuzz subsetter, poppler)
+# Each installs what it needs first: Debian packages (fonts, HarfBuzz subsetter, poppler;
+# MuPDF for the tests)
 # and a .venv with packbuilder in it.
 
-SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils mupdf-tools
 VENV   := .venv
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

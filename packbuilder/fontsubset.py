@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
+from io import BytesIO
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def file_hash(path: Path, cache_dir: Path) -> str:
 def subset_face(face: Face, chars: str, cache_dir: Path) -> Path:
     """Return a cached subset of ``face`` holding ``chars`` (the ones it has glyphs for)."""
     wanted = sorted({ord(c) for c in chars} & coverage_of(face))
-    key = hashlib.sha256(f"v2:{file_hash(face.path, cache_dir)}:{face.index}:{wanted}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"v3:{file_hash(face.path, cache_dir)}:{face.index}:{wanted}".encode()).hexdigest()[:24]
     suffix = ".otf" if face.path.suffix.lower() in (".otf", ".ttc", ".otc") else ".ttf"
     out = cache_dir / f"{key}{suffix}"
     if out.is_file():
@@ -108,11 +109,51 @@ def subset_face(face: Face, chars: str, cache_dir: Path) -> Path:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=wanted)
         subsetter.subset(font)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(f".{os.getpid()}.tmp")
-        font.save(tmp)
-        tmp.replace(out)
+        buffer = BytesIO()
+        font.save(buffer)
+    data = identity_cids(buffer.getvalue())
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
     return out
+
+
+def identity_cids(data: bytes) -> bytes:
+    """Return the font ``data`` with, if it is a CID-keyed CFF font, each glyph's CID set to its
+    glyph id.
+
+    Subsetting keeps each glyph's CID from the full font (一 stays CID 14,129 at glyph 300),
+    but WeasyPrint writes glyph ids as CIDs, and viewers that follow the CFF charset (MuPDF,
+    and every viewer once ``fontembed`` makes the font a bare CFF) would find the wrong glyph or
+    none. Only the CFF table changes; the others refer to glyphs by id already.
+    """
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    font = TTFont(BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    if "CFF " not in font:
+        return data
+    cff = CFFFontSet()
+    cff.decompile(BytesIO(font.reader["CFF "]), font)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return data
+    names = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(top.charset))]
+    if names == top.charset:
+        return data
+    strings = top.CharStrings
+    strings.charStrings = {new: strings.charStrings[old] for old, new in zip(top.charset, names)}
+    top.charset = names
+    out = BytesIO()
+    cff.compile(out, font)
+    table = DefaultTable("CFF ")
+    table.data = out.getvalue()
+    font["CFF "] = table
+    result = BytesIO()
+    font.save(result, reorderTables=False)
+    return result.getvalue()
 
 
 def coverage_of(face: Face) -> frozenset[int]:

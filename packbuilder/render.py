@@ -133,11 +133,15 @@ def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots
     return document
 
 
-def document_pdf(document, *, job_name: str, created: str, identifier: str) -> bytes:  # type: ignore[no-untyped-def]
-    """Write a laid-out document as PDF bytes: tagged, dated, with a fixed identifier."""
+def document_pdf(document, *, job_name: str, created: str, identifier: str,  # type: ignore[no-untyped-def]
+                 compact: bool = True) -> bytes:
+    """Write a laid-out document as PDF bytes: tagged, dated, with a fixed identifier, and with
+    its CFF fonts cut down to the glyphs it shows (``compact``)."""
+    from .fontembed import compact_fonts
     document.metadata.created = document.metadata.modified = created
     with weasyprint_log() as logged:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier[:32].encode())
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier[:32].encode(),
+                                 finisher=compact_fonts if compact else None)
     if logged:
         raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(logged)))
     return pdf
