@@ -4,11 +4,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .activities import audio_file, resolve_audio
@@ -18,19 +16,18 @@ from .cards import RESOURCES, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
-from .errors import BuildErrors, CatalogError, ConfigError, PackbuilderError, Problem
+from .errors import CatalogError, ConfigError, Problem
 from .fonts import check_texts
 from .fontsubset import FontSet, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
 from .i18n import language
-from .jobs import Job, Setting, job_key, render_job
+from .jobs import Job, Setting
 from .pack import Output, build_lock, write_pack, write_zip
-from .render import environment
+from .scheduler import Progress, Renderer, render_all
 from .ui import STRINGS
 
 UI_EN = DocTranslation(None, Review(True), {})
-Progress = Callable[[str, int, int, bool], None]      # (output, done, total, reused)
 
 
 @dataclass
@@ -78,9 +75,8 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
             built = build_date()
             fonts = prepare_fonts(planned, font_cache(), renderer.workers, config, built)   # no tofu; subsets
             setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft)
-            outputs, reused = render_all(planned, setting, target, renderer, progress)   # -> PDF
-            more, more_reused = render_all(plan_contents(planned, outputs), setting, target, renderer)
-            outputs, reused = outputs + more, reused + more_reused
+            outputs, reused = render_all(planned, setting, target, renderer, progress,   # -> PDF
+                                         group=contents_group, then=contents_sheet)
             header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                       "built": setting.built.isoformat(), "languages": list(langs),
                       "links": link_list(outputs), "catalogs": checked if not draft else ""}
@@ -98,17 +94,18 @@ def handout_audios(config: Pack, doc: Document, lang: str) -> tuple:
                  and (audio := resolve_audio(config, act, lang)) is not None)
 
 
-def plan_contents(jobs: list[Job], outputs: list[Output]) -> list[Job]:
-    """Return a contents sheet per language, listing its files with their titles and page counts."""
+def contents_group(job: Job) -> str | None:
+    """Return the language whose contents sheet lists ``job`` (the index is in none)."""
+    return None if job.layout == "index" else job.lang.code
+
+
+def contents_sheet(jobs: list[Job], outputs: list[Output]) -> list[Job]:
+    """Return the contents sheet of one language: its files with their titles and page counts."""
     pages = {o.path: o.meta.get("pages", 0) for o in outputs}
-    sheets = []
-    for code in dict.fromkeys(j.lang.code for j in jobs if j.layout != "index"):
-        mine = [j for j in jobs if j.lang.code == code and j.layout != "index"]
-        first = mine[0]
-        listing = tuple((output_title(j), path, pages.get(path, 0)) for j in mine for path in j.outputs
-                        if path.endswith(".pdf"))
-        sheets.append(Job(first.lang, first.edition, "contents", f"{code}/contents.pdf", listing=listing))
-    return sheets
+    first = jobs[0]
+    listing = tuple((output_title(j), path, pages.get(path, 0)) for j in jobs for path in j.outputs
+                    if path.endswith(".pdf"))
+    return [Job(first.lang, first.edition, "contents", f"{first.lang.code}/contents.pdf", listing=listing)]
 
 
 def output_title(job: Job) -> str:
@@ -266,127 +263,3 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack |
         plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
     made = subset_all(plans, cache_dir, workers)
     return {code: font_set(langs[code].fonts, plan, made) for code, plan in plans.items()}
-
-
-def previous_outputs(target: Path) -> dict[str, dict]:
-    """Return the previous pack's manifest entries by path (empty when there is none)."""
-    try:
-        return {f["path"]: f for f in json.loads((target / "manifest.json").read_text())["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
-def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -> list[Output] | None:
-    """Return the previous files of ``job`` if nothing that shapes them has changed."""
-    import hashlib
-
-    key, outputs = job_key(job, setting), []
-    for path in job.outputs:
-        entry = previous.get(path)
-        if not entry or entry.get("key") != key:
-            return None
-        try:
-            data = (target / path).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-            return None
-        outputs.append(Output(path, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")}))
-    return outputs
-
-
-_WORKER: dict = {}
-
-
-def _import_weasyprint() -> None:
-    import weasyprint  # noqa: F401 - once per worker process, not once per job
-
-
-def _render(token: str, setting: Setting, job: Job) -> list[Output]:
-    """Render one job; a worker sets up its Jinja environment and caches once per build."""
-    if _WORKER.get("token") != token:
-        _import_weasyprint()
-        _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache={})
-    return render_job(job, setting, _WORKER["env"], _WORKER["cache"])
-
-
-class Renderer:
-    """Run jobs for a whole build: one worker pool, shared by both rendering phases.
-
-    Each worker imports WeasyPrint once and keeps its Jinja environment and caches across jobs.
-    On a first build the workers start at once (``warm``), so that their import overlaps the
-    loading and checking; an incremental build starts them only if something must render.
-    """
-
-    def __init__(self, workers: int | None, warm: bool = False) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        self.pool: ProcessPoolExecutor | None = None
-        self.warm_start = warm
-
-    def __enter__(self) -> Renderer:
-        if self.warm_start:
-            self.warm()
-        return self
-
-    def __exit__(self, kind, *exc) -> None:  # type: ignore[no-untyped-def]
-        if self.pool is not None:
-            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
-
-    def warm(self) -> None:
-        """Start the workers now; they import WeasyPrint while the build goes on loading."""
-        if self.workers > 1 and self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
-            for _ in range(self.workers):
-                self.pool.submit(int)
-
-    def run(self, todo: list[Job], setting: Setting):  # type: ignore[no-untyped-def]
-        """Yield (job, outputs or the PackbuilderError it raised), in the order they finish."""
-        token = f"{os.getpid()}:{id(setting)}"
-        if self.workers == 1 or len(todo) == 1 and self.pool is None:
-            for job in todo:
-                try:
-                    yield job, _render(token, setting, job)
-                except PackbuilderError as exc:
-                    yield job, exc
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
-        futures = {self.pool.submit(_render, token, setting, job): job for job in todo}
-        for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except PackbuilderError as exc:
-                yield futures[future], exc
-
-
-def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Renderer,
-               progress: Progress | None = None) -> tuple[list[Output], int]:
-    """Render the jobs whose inputs changed, in parallel; reuse the others. Keep job order.
-
-    Every job runs even when one fails, so that all the problems are reported at once.
-    """
-    previous = previous_outputs(target)
-    results: dict[str, list[Output]] = {}
-    errors: list[PackbuilderError] = []
-
-    def done(job: Job, outputs: list[Output] | None, reused: bool) -> None:
-        if outputs is not None:
-            results[job.output] = outputs
-        if progress:
-            progress(job.output, len(results) + len(errors), len(jobs), reused)
-
-    for job in jobs:
-        if (old := reuse(job, setting, target, previous)) is not None:
-            done(job, old, True)
-    todo = [job for job in jobs if job.output not in results]
-    for job, outcome in renderer.run(todo, setting):
-        if isinstance(outcome, PackbuilderError):
-            errors.append(outcome)
-            done(job, None, False)
-        else:
-            done(job, outcome, False)
-    if errors:
-        raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
-    rendered = {job.output for job in todo}
-    reused = sum(len(results[job.output]) for job in jobs if job.output not in rendered)
-    return [o for job in jobs for o in results[job.output]], reused

@@ -147,12 +147,12 @@ def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: igno
     from .content import load_content
     from .fontsubset import FontSet, cache_dir
     from .jobs import Setting
-    from .render import environment
+    from .render import RenderCache, environment
 
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     jobs = [j for j in plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
             if j.layout == "card"]
     fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
     setting = Setting(config, tuple(docs), fonts, build_date(), cache_dir())
-    env, cache = environment(config.layouts_dir), {}
+    env, cache = environment(config.layouts_dir), RenderCache()
     return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]

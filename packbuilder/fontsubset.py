@@ -204,10 +204,15 @@ def font_set(families: tuple[str, ...], wanted: list[tuple[Face, str]], made: di
     for face, chars in wanted:
         path = made[(face, chars)]
         files.append(path)
-        rules.append(f'@font-face {{ font-family: "{PREFIX}{face.family}"; src: url("{path.as_uri()}"); '
+        # a family name per set of characters: a worker lays out every language with one font
+        # configuration, and the index shows several languages, so two different subsets of
+        # one family never share a name (its faces do: they hold the same characters)
+        tag = hashlib.sha256(chars.encode()).hexdigest()[:6]
+        family = f'"{PREFIX}{face.family} {tag}"'
+        rules.append(f"@font-face {{ font-family: {family}; src: url(\"{path.as_uri()}\"); "
                      f"font-weight: {face.weight}; font-style: {face.style}; }}")
-        if f'"{PREFIX}{face.family}"' not in stack:
-            stack.append(f'"{PREFIX}{face.family}"')
+        if family not in stack:
+            stack.append(family)
     # the installed families stay behind the subsets, so a character missed here still prints
     stack += [f'"{family}"' for family in families] + ["sans-serif"]
     key = hashlib.sha256("".join(p.name for p in files).encode()).hexdigest()[:16]

@@ -118,17 +118,50 @@ def _fail_on(logged: list[str], fetcher, job_name: str) -> None:  # type: ignore
         raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(problems)))
 
 
+@dataclass
+class RenderCache:
+    """What one process keeps across the documents it lays out.
+
+    One font configuration: each subset font is loaded into fontconfig once, and Pango keeps
+    its fonts and shaping caches from one document to the next (subset fonts have a family
+    name of their own, so languages cannot pick up each other's). The layout stylesheets are
+    parsed once, and WeasyPrint's image cache is shared.
+    """
+
+    images: dict = field(default_factory=dict)
+    sheets: dict = field(default_factory=dict)
+    fonts: object = None
+
+    def font_config(self):  # type: ignore[no-untyped-def]
+        if self.fonts is None:
+            from weasyprint.text.fonts import FontConfiguration
+            self.fonts = FontConfiguration()
+        return self.fonts
+
+    def stylesheet(self, path: Path, fetcher):  # type: ignore[no-untyped-def]
+        """Return the parsed stylesheet at ``path``, parsed again only when the file changes."""
+        import weasyprint
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self.sheets:
+            self.sheets[key] = weasyprint.CSS(filename=str(path), url_fetcher=fetcher,
+                                              font_config=self.font_config())
+        return self.sheets[key]
+
+
 def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
-                    job_name: str, cache: dict | None = None):  # type: ignore[no-untyped-def]
+                    job_name: str, cache: RenderCache | None = None):  # type: ignore[no-untyped-def]
     """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job."""
     import weasyprint
 
     from .fetcher import SafeFetcher       # imports WeasyPrint: only when something renders
+    cache = cache if cache is not None else RenderCache()
     fetcher = SafeFetcher(roots)
     with weasyprint_log() as logged:
         doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-        sheets = [weasyprint.CSS(filename=str(s), url_fetcher=fetcher) for s in stylesheets]
-        document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache)
+        sheets = [cache.stylesheet(s, fetcher) for s in stylesheets]
+        document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache.images,
+                              font_config=cache.font_config())
     _fail_on(logged, fetcher, job_name)
     return document
 
@@ -148,7 +181,7 @@ def document_pdf(document, *, job_name: str, created: str, identifier: str,  # t
 
 
 def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
-              job_name: str, created: str, cache: dict | None = None,
+              job_name: str, created: str, cache: RenderCache | None = None,
               identifier: str | None = None) -> tuple[bytes, int]:
     """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job."""
     document = render_document(html, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
@@ -158,5 +191,5 @@ def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list
     return pdf, len(document.pages)
 
 
-__all__ = ["Tally", "translator", "render_html", "write_pdf", "environment", "page_counter_css",
+__all__ = ["RenderCache", "Tally", "translator", "render_html", "write_pdf", "environment", "page_counter_css",
            "css_string", "plain_text", "escape", "PAPER_SIZES"]

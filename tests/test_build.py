@@ -111,6 +111,15 @@ def test_two_builds_are_byte_identical(minimal, tmp_path):
     assert tree(tmp_path / "a/minimal") == tree(tmp_path / "b/minimal")
 
 
+def test_one_worker_and_a_pool_give_the_same_bytes(default_pack, tmp_path):
+    """Workers share fonts and stylesheets across the jobs they happen to get; no output may
+    depend on which jobs ran before it in the same process."""
+    code, _, err = run_cli("build", "--pack", str(REPO / "packs/default.toml"), "--out", str(tmp_path),
+                           "--jobs", "1", "--quiet")
+    assert code == 0, err
+    assert tree(tmp_path / "default") == tree(default_pack)
+
+
 def test_a_failed_render_leaves_the_previous_pack_untouched(minimal, tmp_path):
     out = tmp_path / "dist"
     assert run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out), "--quiet")[0] == 0
@@ -147,7 +156,7 @@ def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
     first = tree(tmp_path / "dist/default")
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
-    assert code == 0 and len(re.findall(r"^\[\d+/15\] reused", stdout, re.M)) == 15 and re.search(r"outputs built\s*│ 0 ", stdout)
+    assert code == 0 and len(re.findall(r"^\[\d+/16\] reused", stdout, re.M)) == 16 and re.search(r"outputs built\s*│ 0 ", stdout)
     assert tree(tmp_path / "dist/default") == first
 
     po = repo / "locales/es/LC_MESSAGES/advocacy.po"
@@ -157,7 +166,7 @@ def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     write_catalog(po, catalog)
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and re.search(r"outputs built\s*│ 1 ", stdout), stdout
-    assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/15\] reused", stdout, re.M)) == 14
+    assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/16\] reused", stdout, re.M)) == 15
     second = tree(tmp_path / "dist/default")
     changed = {p for p in first if first[p] != second.get(p)}
     assert changed == {"es/advocacy.pdf", "manifest.json"}

@@ -1,0 +1,210 @@
+"""Render a build's jobs: reuse what has not changed, run the rest in a worker pool, longest first.
+
+A job may wait for others: a language's contents sheet lists the page counts of that
+language's files, so it starts as soon as they are done, not after the whole pack.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable, Hashable, Iterator
+
+from .content import walk
+from .errors import BuildErrors, PackbuilderError
+from .jobs import Job, Setting, job_key, job_segments, render_job
+from .pack import Output
+from .render import RenderCache, environment
+
+Progress = Callable[[str, int, int, bool], None]      # (output, done, total, reused)
+Outcome = list[Output] | PackbuilderError
+
+_WORKER: dict = {}
+
+
+def _import_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - once per worker process, not once per job
+
+
+def _render(token: str, setting: Setting, job: Job) -> list[Output]:
+    """Render one job; a worker sets up its Jinja environment and caches once per build."""
+    if _WORKER.get("token") != token:
+        _import_weasyprint()
+        _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
+    return render_job(job, setting, _WORKER["env"], _WORKER["cache"])
+
+
+def job_cost(job: Job) -> float:
+    """Guess a job's render time in seconds (2-core VM, WeasyPrint 70), to start the longest
+    first: about 0.1 s per 1,000 characters of text, 0.45 s per word-search grid (WeasyPrint
+    lays out each of its cells as a box), 0.4 s for a card's faces and sheets."""
+    if job.layout == "card":
+        return 0.4
+    if job.doc is None:
+        return 0.15
+    blocks = job.activity.blocks if job.activity is not None else job.doc.blocks
+    grids = sum(1 for b in walk(blocks) if b.type == "wordsearch")
+    if job.activity is not None and job.activity.kind == "wordsearch":
+        grids *= 2                                      # the puzzle, and its answer key
+    return 0.05 + sum(len(s.text) for s in job_segments(job)) / 10_000 + 0.45 * grids
+
+
+class Renderer:
+    """Run jobs for a whole build: one worker pool, shared by every job of the build.
+
+    Each worker imports WeasyPrint once and keeps its Jinja environment and caches across jobs.
+    On a first build the workers start at once (``warm``), so that their import overlaps the
+    loading and checking; an incremental build starts them only if more than one job must
+    render (one job renders faster here than a new worker can import WeasyPrint).
+    """
+
+    def __init__(self, workers: int | None, warm: bool = False) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+        self.warm_start = warm
+        self.serial = self.workers == 1
+        self.token = ""
+        self.setting: Setting | None = None
+        self.queue: deque[Job] = deque()
+        self.futures: dict[Future, Job] = {}
+
+    def __enter__(self) -> Renderer:
+        if self.warm_start:
+            self.warm()
+        return self
+
+    def __exit__(self, kind, *exc) -> None:  # type: ignore[no-untyped-def]
+        if self.pool is not None:
+            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+
+    def warm(self) -> None:
+        """Start the workers now; they import WeasyPrint while the build goes on loading."""
+        if self.workers > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
+            for _ in range(self.workers):
+                self.pool.submit(int)
+
+    def begin(self, setting: Setting, expected: int) -> None:
+        """Get ready to render about ``expected`` jobs with ``setting``."""
+        self.token, self.setting = f"{os.getpid()}:{id(setting)}", setting
+        self.serial = self.workers == 1 or expected <= 1 and self.pool is None
+
+    def submit(self, job: Job) -> None:
+        if self.serial:
+            self.queue.append(job)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
+        self.futures[self.pool.submit(_render, self.token, self.setting, job)] = job
+
+    def results(self) -> Iterator[tuple[Job, Outcome]]:
+        """Yield (job, its outputs or the PackbuilderError it raised) as jobs finish, including
+        jobs submitted while this runs."""
+        while self.queue or self.futures:
+            if self.queue:
+                job = self.queue.popleft()
+                try:
+                    yield job, _render(self.token, self.setting, job)
+                except PackbuilderError as exc:
+                    yield job, exc
+                continue
+            done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: self.futures[f].output):
+                job = self.futures.pop(future)
+                try:
+                    yield job, future.result()
+                except PackbuilderError as exc:
+                    yield job, exc
+
+
+def previous_outputs(target: Path) -> dict[str, dict]:
+    """Return the previous pack's manifest entries by path (empty when there is none)."""
+    try:
+        return {f["path"]: f for f in json.loads((target / "manifest.json").read_text())["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -> list[Output] | None:
+    """Return the previous files of ``job`` if nothing that shapes them has changed."""
+    key, outputs = job_key(job, setting), []
+    for path in job.outputs:
+        entry = previous.get(path)
+        if not entry or entry.get("key") != key:
+            return None
+        try:
+            data = (target / path).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            return None
+        outputs.append(Output(path, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")}))
+    return outputs
+
+
+def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Renderer,
+               progress: Progress | None = None, *, group: Callable[[Job], Hashable] | None = None,
+               then: Callable[[list[Job], list[Output]], list[Job]] | None = None) -> tuple[list[Output], int]:
+    """Render the jobs whose inputs changed, longest first, in parallel; reuse the others.
+
+    When every job of a ``group`` is done, ``then(its jobs, their outputs)`` gives the jobs that
+    need them (a contents sheet), which start at once. Every job runs even when one fails, so
+    that all the problems are reported at once. Return the outputs in job order (the jobs,
+    then the follow-ups in group order) and how many were reused.
+    """
+    previous = previous_outputs(target)
+    results: dict[str, list[Output]] = {}
+    reused: set[str] = set()
+    errors: list[PackbuilderError] = []
+    members: dict[Hashable, list[Job]] = {}
+    for job in jobs:
+        if then is not None and group is not None and (g := group(job)) is not None:
+            members.setdefault(g, []).append(job)
+    waiting = Counter({g: len(js) for g, js in members.items()})
+    followups: dict[Hashable, list[Job]] = {}
+    total = len(jobs) + len(members)                     # a follow-up per group, as a first guess
+
+    def finish(job: Job, outcome: Outcome, was_reused: bool) -> None:
+        nonlocal total
+        if isinstance(outcome, PackbuilderError):
+            errors.append(outcome)
+        else:
+            results[job.output] = outcome
+            if was_reused:
+                reused.add(job.output)
+        if progress:
+            progress(job.output, len(results) + len(errors), total, was_reused)
+        g = group(job) if group is not None and job.output in first else None
+        if g is None or g not in waiting:
+            return
+        waiting[g] -= 1
+        if waiting[g] == 0 and all(j.output in results for j in members[g]):
+            followups[g] = then([*members[g]], [o for j in members[g] for o in results[j.output]])  # type: ignore[misc]
+            total += len(followups[g]) - 1
+            for extra in followups[g]:
+                start(extra)
+
+    def start(job: Job) -> None:
+        old = reuse(job, setting, target, previous)
+        if old is not None:
+            finish(job, old, True)
+        else:
+            renderer.submit(job)
+
+    first = {job.output for job in jobs}
+    fresh = {job.output: reuse(job, setting, target, previous) for job in jobs}
+    renderer.begin(setting, sum(1 for old in fresh.values() if old is None))
+    for job in jobs:
+        if (old := fresh[job.output]) is not None:
+            finish(job, old, True)
+    for job in sorted((j for j in jobs if fresh[j.output] is None), key=job_cost, reverse=True):
+        renderer.submit(job)
+    for job, outcome in renderer.results():
+        finish(job, outcome, False)
+    if errors:
+        raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
+    order = jobs + [j for g in members if g in followups for j in followups[g]]
+    return [o for job in order for o in results[job.output]], sum(len(results[p]) for p in reused)
