@@ -80,14 +80,15 @@ def plain_loop(pack: Path, out: Path) -> None:
     from packbuilder.config import load_pack
     from packbuilder.content import load_content
     from packbuilder.fontsubset import FontSet
+    from packbuilder.i18n import GRID, GRID_FONTS
     from packbuilder.jobs import Setting, job_html
     from packbuilder.render import environment
 
     config = load_pack(pack)
     docs = load_content(config.content_dir, list(config.documents))
     jobs = plan_jobs(config, config.languages, docs, load_catalogs(config.locales_dir, config.languages, docs))
-    fonts = {code: FontSet("", ", ".join(f'"{f}"' for f in job.lang.fonts) + ", sans-serif", (), "system")
-             for job in jobs for code in [job.lang.code]}
+    fonts = {code: FontSet("", ", ".join(f'"{f}"' for f in stack) + ", sans-serif", (), "system")
+             for code, stack in [(job.lang.code, job.lang.fonts) for job in jobs] + [(GRID, GRID_FONTS)]}
     setting = Setting(config, tuple(docs), fonts, build_date(), out)
     env = environment(config.layouts_dir)
     for job in jobs:

@@ -108,6 +108,16 @@ def answer_cells(block) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
     return {cell for cells in found.values() for cell in cells}
 
 
+def key_uri(block, colour: str = "#f5c542") -> str:  # type: ignore[no-untyped-def]
+    """Return the answer key's highlights as an SVG data: URI, one unit square per grid cell,
+    to be stretched behind the grid's letters."""
+    rows, cols = len(block.grid), len(block.grid[0])
+    squares = "".join(f'<rect x="{c}" y="{r}" width="1" height="1"/>' for r, c in sorted(answer_cells(block)))
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {cols} {rows}" preserveAspectRatio="none">'
+           f'<g fill="{colour}" shape-rendering="crispEdges">{squares}</g></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
 def audio_file(assets_dir: Path, lang: str, name: str) -> Path | None:
     """Return a supplied audio file ``assets/audio/<lang>/<activity>.<ext>``, if there is one."""
     for ext in AUDIO_TYPES:

@@ -21,7 +21,7 @@ from .fonts import check_texts
 from .fontsubset import FontSet, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
-from .i18n import language
+from .i18n import GRID, GRID_FONTS, language
 from .jobs import Job, Setting
 from .pack import Output, build_lock, write_pack, write_zip
 from .scheduler import Progress, Renderer, render_all
@@ -248,18 +248,28 @@ def language_texts(jobs: list[Job], config: Pack | None = None,
         src = job.doc.source
         out.append((" ".join([src.title, src.author, src.terms, src.url, str(src.year or "")]),
                     job.doc.path, 1, "[source]"))
-        out += [(" ".join(b.grid + b.words), job.doc.path, b.lineno, "wordsearch")
+        out += [(" ".join(b.words), job.doc.path, b.lineno, "wordsearch")
                 for b in walk(job.doc.blocks) if b.type == "wordsearch"]
     return texts
+
+
+def grid_texts(jobs: list[Job]) -> list[tuple]:
+    """Return the letters of every word-search grid the outputs print (in the grid's font)."""
+    docs = {job.doc.id: job.doc for job in jobs if job.doc is not None}
+    return [(" ".join(b.grid), doc.path, b.lineno, "wordsearch grid")
+            for doc in docs.values() for b in walk(doc.blocks) if b.type == "wordsearch"]
 
 
 def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack | None = None,
                   built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
-    langs = {job.lang.code: job.lang for job in jobs}
+    stacks = {job.lang.code: job.lang.fonts for job in jobs}
+    texts = language_texts(jobs, config, built)
+    if grids := grid_texts(jobs):                        # the word-search grids' monospaced face
+        stacks[GRID], texts[GRID] = GRID_FONTS, grids
     plans = {}
-    for code, texts in language_texts(jobs, config, built).items():
-        check_texts(code, langs[code].fonts, texts)
-        plans[code] = subset_plan(langs[code].fonts, "".join(sorted({c for t in texts for c in t[0]})))
+    for code, mine in texts.items():
+        check_texts(code, stacks[code], mine)
+        plans[code] = subset_plan(stacks[code], "".join(sorted({c for t in mine for c in t[0]})))
     made = subset_all(plans, cache_dir, workers)
-    return {code: font_set(langs[code].fonts, plan, made) for code, plan in plans.items()}
+    return {code: font_set(stacks[code], plan, made) for code, plan in plans.items()}

@@ -13,7 +13,8 @@ from .errors import FontError, Problem
 PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Sans Arabic": "fonts-noto-core",
             "Noto Sans Hebrew": "fonts-noto-core", "Noto Sans Mono": "fonts-noto-mono",
             "Noto Sans CJK SC": "fonts-noto-cjk", "Noto Sans CJK TC": "fonts-noto-cjk",
-            "Noto Sans CJK JP": "fonts-noto-cjk", "Noto Sans CJK KR": "fonts-noto-cjk"}
+            "Noto Sans CJK JP": "fonts-noto-cjk", "Noto Sans CJK KR": "fonts-noto-cjk",
+            "Noto Sans Mono CJK SC": "fonts-noto-cjk"}
 IGNORED = {"Cc", "Cf", "Zl", "Zp"}          # controls and format characters draw nothing
 
 

@@ -18,6 +18,13 @@ FONT_STACKS: dict[str, tuple[str, ...]] = {
     "Latn": ("Noto Sans", "Noto Sans CJK SC"),
 }
 
+#: The word-search grid: a monospaced face (Latin at half an em, CJK at a whole one), so that
+#: each row is one line of text on a fixed pitch instead of a table of boxes, which WeasyPrint
+#: lays out about seven times slower. Installed with fonts-noto-cjk.
+GRID_FONTS: tuple[str, ...] = ("Noto Sans Mono CJK SC",)
+#: The key of the grid's fonts among a build's font sets (no language is called this).
+GRID = "grid"
+
 
 @dataclass(frozen=True)
 class Language:

@@ -12,9 +12,9 @@ from markupsafe import Markup
 from . import __version__
 from .catalogs import Edition
 from .config import Pack
-from .content import Document
+from .content import Document, walk
 from .fontsubset import FontSet
-from .i18n import Language
+from .i18n import GRID, Language
 from .markup import plain_text
 from .pack import Output
 from .render import Tally, page_counter_css, render_html, translator, write_pdf
@@ -87,6 +87,7 @@ def job_key(job: Job, s: Setting) -> str:
              "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
              "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
+             "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
              "ui": {k: job.edition.ui(k) for k in STRINGS}}
     if job.activity is not None:
         from .activities import audio_file
@@ -118,10 +119,21 @@ def brand_context(job: Job, s: Setting) -> dict:
             "contact": brand.contact_for(job.lang.code)}
 
 
+def prints_grid(job: Job) -> bool:
+    """Whether the job prints a word-search grid (in the grid's own monospaced font)."""
+    if job.doc is None or job.layout == "card":
+        return False
+    blocks = job.activity.blocks if job.activity is not None else job.doc.blocks
+    return any(b.type == "wordsearch" for b in walk(blocks))
+
+
 def _page_css(job: Job, s: Setting) -> Markup:
     counter = page_counter_css(job.edition.ui("page", page="{page}", pages="{pages}"))
     langs = [lang for lang, _ in job.others] or [job.lang]
     faces = "\n".join(s.fonts[lang.code].css for lang in langs)
+    grid = s.fonts.get(GRID) if prints_grid(job) else None
+    if grid is not None:
+        faces += f"\n{grid.css}\n:root {{ --grid-font: {grid.stack}; }}"
     return Markup(f"{faces}\n{s.config.brand.css()}\n:root {{ --font-stack: {s.fonts[job.lang.code].stack}; }}\n"
                   f"@page {{ size: {'letter' if s.config.paper == 'letter' else 'A4'}; "
                   f"@bottom-right {{ content: {counter}; }} }}")
@@ -142,14 +154,14 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                     "keywords": ", ".join(["sex work", "people in the sex trades", job.doc.kind, job.lang.english_name]),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
     elif job.layout == "activity":
-        from .activities import answer_cells, qr_data_uri
+        from .activities import key_uri, qr_data_uri
         translation = job.edition.docs[job.doc.id]
         context |= {"doc": job.doc, "activity": job.activity, "audio": job.audio,
                     "t": translator(translation.get, job.lang.tag, tally),
                     "plain": lambda seg: plain_text(translation.get(seg) or seg.text),
                     "qr": qr_data_uri(job.audio.url) if job.audio else "",
                     "audio_language": job.lang.name_of(job.audio.lang) if job.audio else "",
-                    "key": answer_cells(job.activity.block) if job.activity.kind == "wordsearch" else set()}
+                    "key": key_uri(job.activity.block) if job.activity.kind == "wordsearch" else ""}
     elif job.layout == "contents":
         context |= {"listing": [{"title": t_, "path": p_, "pages": str(n_)} for t_, p_, n_ in job.listing],
                     "discreet": s.config.brand.is_discreet("*"), "paper": "Letter" if s.config.paper == "letter" else "A4"}

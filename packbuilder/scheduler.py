@@ -13,7 +13,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Callable, Hashable, Iterator
 
-from .content import walk
 from .errors import BuildErrors, PackbuilderError
 from .jobs import Job, Setting, job_key, job_segments, render_job
 from .pack import Output
@@ -39,17 +38,12 @@ def _render(token: str, setting: Setting, job: Job) -> list[Output]:
 
 def job_cost(job: Job) -> float:
     """Guess a job's render time in seconds (2-core VM, WeasyPrint 70), to start the longest
-    first: about 0.1 s per 1,000 characters of text, 0.45 s per word-search grid (WeasyPrint
-    lays out each of its cells as a box), 0.4 s for a card's faces and sheets."""
+    first: about 0.04 s per 1,000 characters of text, 0.3 s for a card's faces and sheets."""
     if job.layout == "card":
-        return 0.4
+        return 0.3
     if job.doc is None:
         return 0.15
-    blocks = job.activity.blocks if job.activity is not None else job.doc.blocks
-    grids = sum(1 for b in walk(blocks) if b.type == "wordsearch")
-    if job.activity is not None and job.activity.kind == "wordsearch":
-        grids *= 2                                      # the puzzle, and its answer key
-    return 0.05 + sum(len(s.text) for s in job_segments(job)) / 10_000 + 0.45 * grids
+    return 0.05 + sum(len(s.text) for s in job_segments(job)) / 25_000
 
 
 class Renderer:

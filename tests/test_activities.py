@@ -163,6 +163,41 @@ def test_the_solver_finds_all_13_words_at_the_cells_the_key_highlights(default_p
     assert "Answer key" in key
 
 
+def grid_box(image) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    """Return the inside of the grid's border (left, top, right, bottom): the rows and columns
+    of the page with the longest runs of the border's teal."""
+    width, height = image.size
+    px = image.load()
+    teal = lambda x, y: px[x, y][1] - px[x, y][0] > 30 and px[x, y][2] - px[x, y][0] > 30  # noqa: E731
+    rows = [y for y in range(height) if sum(teal(x, y) for x in range(0, width, 2)) > width * 0.15]
+    cols = [x for x in range(width) if sum(teal(x, y) for y in range(0, height, 2)) > height * 0.1]
+    return cols[0] + 1, rows[0] + 1, cols[-1], rows[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans"])
+def test_the_key_highlights_exactly_the_solved_cells(default_pack, lang, tmp_path):
+    """The key's squares (an SVG behind monospaced letters) land on the right letters: sample
+    the middle of every cell of the printed key and compare with the solver."""
+    from PIL import Image
+
+    from packbuilder.activities import answer_cells
+    block = next(b for b in parse_document(REPO / "content/core-competencies.md").blocks if b.type == "wordsearch")
+    pdf = default_pack / f"{lang}/activities/word-search.pdf"
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "2", "-l", "2", "-png", str(pdf), str(tmp_path / "k")], check=True)
+    image = Image.open(next(tmp_path.glob("k*.png"))).convert("RGB")
+    left, top, right, bottom = grid_box(image)
+    rows, cols = len(block.grid), len(block.grid[0])
+    assert abs((right - left) / cols - (bottom - top) / rows) < 0.5, "cells are square"
+    yellow = set()
+    for r in range(rows):
+        for c in range(cols):
+            x, y = left + (c + 0.15) * (right - left) / cols, top + (r + 0.15) * (bottom - top) / rows
+            red, green, blue = image.getpixel((int(x), int(y)))
+            if red > 200 and 150 < green < 230 and blue < 120:
+                yellow.add((r, c))
+    assert yellow == answer_cells(block)
+
+
 def test_a_word_missing_from_the_grid_fails_the_build(tmp_path):
     doc = tmp_path / "core-competencies.md"
     doc.write_text((REPO / "content/core-competencies.md").read_text().replace("P O N Y O S L S", "P O X Y O S L S"))

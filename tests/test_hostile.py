@@ -213,6 +213,14 @@ def test_a_second_build_into_the_same_output_is_refused(minimal, tmp_path):
     assert code == 1 and "another build of 'minimal' is writing" in err
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
 def test_a_build_killed_midway_leaves_the_previous_pack_and_the_next_succeeds(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     pack, out = repo / "packs/default.toml", tmp_path / "dist"
@@ -221,7 +229,12 @@ def test_a_build_killed_midway_leaves_the_previous_pack_and_the_next_succeeds(tm
     before = snapshot(out / "default")
     (repo / "layouts/base.css").write_text((repo / "layouts/base.css").read_text() + "\n/* changed */\n")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(2.5)                                  # well into rendering: every job has to re-render
+    # a rebuild starts its worker pool only when something must render: kill it then
+    deadline = time.monotonic() + 60
+    while not children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert snapshot(out / "default") == before
