@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
+ROUNDS = 5
 LATIN = ["es", "fr", "de", "it", "pt", "nl", "ca", "ro", "pl", "sv", "da", "nb", "fi", "cs", "sk",
          "hr", "sl", "id", "tr"]
 
@@ -66,8 +68,8 @@ def run(args: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[flo
 
 
 def pdf_bytes(folder: Path, lang: str | None = None) -> int:
-    pattern = f"{lang}/*.pdf" if lang else "**/*.pdf"
-    return sum(p.stat().st_size for p in folder.glob(pattern))
+    """Return the bytes of every PDF under ``folder``, or under its ``lang`` folder (activities included)."""
+    return sum(p.stat().st_size for p in (folder / lang if lang else folder).rglob("*.pdf"))
 
 
 def plain_loop(pack: Path, out: Path) -> None:
@@ -169,9 +171,18 @@ def main() -> None:
     print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
           f"{platform.platform()}")
 
-    plain_t, plain_m, _ = run([PY, __file__, "--plain-loop", str(pack), str(tmp / "plain")], env)
     cold_t, cold_m, _ = run(cli + [str(pack), "--out", str(tmp / "cold")], env)
-    warm_t, warm_m, _ = run(cli + [str(pack), "--out", str(tmp / "warm")], env)
+    # the plain loop and a warm build, taken turn about ROUNDS times: wall times on a shared VM
+    # vary by 10-15 % from run to run, so the medians are compared
+    plains, warms = [], []
+    for i in range(ROUNDS):
+        shutil.rmtree(tmp / "plain", ignore_errors=True)
+        shutil.rmtree(tmp / "warm", ignore_errors=True)
+        plains.append(run([PY, __file__, "--plain-loop", str(pack), str(tmp / "plain")], env)[:2])
+        warms.append(run(cli + [str(pack), "--out", str(tmp / "warm")], env)[:2])
+    plain_t, plain_m = statistics.median(t for t, _ in plains), max(m for _, m in plains)
+    warm_t, warm_m = statistics.median(t for t, _ in warms), max(m for _, m in warms)
+    spread = [f"{w / p:.2f}" for (p, _), (w, _) in zip(plains, warms)]
     noop_t, _, _ = run(cli + [str(pack), "--out", str(tmp / "warm")], env)
     count = sum(1 for _ in (tmp / "warm/default").rglob("*.pdf"))
     print(f"\nDefault pack without cards ({count} PDFs: per language 5 handouts, 4 activity sheets, credits, "
@@ -187,6 +198,7 @@ def main() -> None:
     for name, t, _, folder in rows[1:]:
         print(f"ratio {name[13:]:32} time {t / plain_t:.2f}x   bytes {pdf_bytes(folder) / base_all:.2f}x"
               f"   zh_Hans bytes {pdf_bytes(folder, 'zh_Hans') / base_zh:.2f}x")
+    print(f"wall time ratio of each round (warm / plain): {', '.join(spread)}; the medians are shown above")
     print(f"no-op rebuild, including interpreter start: {noop_t:.2f} s")
     full = sum(1 for _ in (tmp / "full/default").rglob("*.pdf"))
     print(f"whole default pack with cards and sheets ({full} PDFs, warm cache): {cards_t:.2f} s, peak {mb(cards_m)}")

@@ -267,6 +267,14 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack |
     texts = language_texts(jobs, config, built)
     if grids := grid_texts(jobs):                        # the word-search grids' monospaced face
         stacks[GRID], texts[GRID] = GRID_FONTS, grids
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .fonts import resolve
+    from .fontsubset import faces
+    families = sorted({f for stack in stacks.values() for f in stack})
+    with ThreadPoolExecutor(8) as pool:                 # fontconfig lookups, all at once
+        list(pool.map(resolve, families))
+        list(pool.map(faces, families))
     plans = {}
     for code, mine in texts.items():
         check_texts(code, stacks[code], mine)

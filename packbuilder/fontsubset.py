@@ -54,19 +54,24 @@ def cache_dir() -> Path:
 @lru_cache(maxsize=None)
 def faces(family: str) -> tuple[Face, ...]:
     """Return the installed faces of ``family`` (a family without italics has none)."""
-    found = []
-    for weight, style, name in FACES:
-        try:
-            out = subprocess.run(["fc-match", "-f", "%{family}\n%{style}\n%{file}\n%{index}",
-                                  f"{family}:style={name}"], capture_output=True, text=True,
-                                 check=True, timeout=20).stdout
-        except (OSError, subprocess.SubprocessError):
-            continue
-        fams, styles, file, index = (out.split("\n") + ["", "", "", "0"])[:4]
-        if family.lower() in [f.strip().lower() for f in fams.split(",")] and \
-                name.lower() in [s.strip().lower() for s in styles.split(",")]:
-            found.append(Face(family, weight, style, Path(file), int(index or 0)))
-    return tuple(found)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(len(FACES)) as pool:        # fc-match mostly waits: ask at once
+        found = pool.map(lambda face: _match_face(family, *face), FACES)
+        return tuple(face for face in found if face is not None)
+
+
+def _match_face(family: str, weight: int, style: str, name: str) -> Face | None:
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\n%{style}\n%{file}\n%{index}",
+                              f"{family}:style={name}"], capture_output=True, text=True,
+                             check=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fams, styles, file, index = (out.split("\n") + ["", "", "", "0"])[:4]
+    if family.lower() in [f.strip().lower() for f in fams.split(",")] and \
+            name.lower() in [s.strip().lower() for s in styles.split(",")]:
+        return Face(family, weight, style, Path(file), int(index or 0))
+    return None
 
 
 def file_hash(path: Path, cache_dir: Path) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def load_glossary(locales_dir: Path, lang: str) -> Glossary:
                            path=path) from None
 
 
+@lru_cache(maxsize=None)
 def term_pattern(term: str) -> re.Pattern[str]:
     """Match ``term`` as a whole word where the script has words, anywhere in CJK text."""
     escaped = re.escape(term)
