@@ -45,8 +45,12 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(args: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[float, int, str]:
-    """Run a command; return (wall seconds, peak tree RSS in bytes, stdout)."""
+def run(args: list[str], env: dict | None = None, cwd: Path = REPO, memory: bool = True) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak tree RSS in bytes or 0, stdout).
+
+    Sampling memory costs CPU (reading /proc every 20 ms), which a build using every core
+    feels; runs that measure time alone pass ``memory=False``.
+    """
     start = time.monotonic()
     proc = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -58,10 +62,12 @@ def run(args: list[str], env: dict | None = None, cwd: Path = REPO) -> tuple[flo
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     out, err = proc.communicate()
     wall = time.monotonic() - start
-    sampler.join()
+    if memory:
+        sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out}\n{err}")
     return wall, peak[0], out
@@ -172,17 +178,21 @@ def main() -> None:
           f"{platform.platform()}")
 
     cold_t, cold_m, _ = run(cli + [str(pack), "--out", str(tmp / "cold")], env)
-    # the plain loop and a warm build, taken turn about ROUNDS times: wall times on a shared VM
-    # vary by 10-15 % from run to run, so the medians are compared
+    plain = [PY, __file__, "--plain-loop", str(pack), str(tmp / "plain")]
+    warm = cli + [str(pack), "--out", str(tmp / "warm")]
+    # the plain loop and a warm build, taken turn about ROUNDS times without memory sampling:
+    # wall times on a shared VM vary by 10-15 % from run to run, so the medians are compared
     plains, warms = [], []
     for i in range(ROUNDS):
         shutil.rmtree(tmp / "plain", ignore_errors=True)
         shutil.rmtree(tmp / "warm", ignore_errors=True)
-        plains.append(run([PY, __file__, "--plain-loop", str(pack), str(tmp / "plain")], env)[:2])
-        warms.append(run(cli + [str(pack), "--out", str(tmp / "warm")], env)[:2])
-    plain_t, plain_m = statistics.median(t for t, _ in plains), max(m for _, m in plains)
-    warm_t, warm_m = statistics.median(t for t, _ in warms), max(m for _, m in warms)
-    spread = [f"{w / p:.2f}" for (p, _), (w, _) in zip(plains, warms)]
+        plains.append(run(plain, env, memory=False)[0])
+        warms.append(run(warm, env, memory=False)[0])
+    plain_t, warm_t = statistics.median(plains), statistics.median(warms)
+    spread = [f"{w / p:.2f}" for p, w in zip(plains, warms)]
+    for folder in ("plain", "warm"):                     # and once more each, for peak memory
+        shutil.rmtree(tmp / folder, ignore_errors=True)
+    plain_m, warm_m = run(plain, env)[1], run(warm, env)[1]
     noop_t, _, _ = run(cli + [str(pack), "--out", str(tmp / "warm")], env)
     count = sum(1 for _ in (tmp / "warm/default").rglob("*.pdf"))
     print(f"\nDefault pack without cards ({count} PDFs: per language 5 handouts, 4 activity sheets, credits, "
