@@ -73,7 +73,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         planned = plan_jobs(config, langs, docs, editions)                 # (lang, doc, layout) -> paths
         with build_lock(out_dir, config.name):
             built = build_date()
-            fonts = prepare_fonts(planned, font_cache(), renderer.workers, config, built)   # no tofu; subsets
+            fonts = prepare_fonts(planned, font_cache(), config, built)   # no tofu; subsets
             setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft)
             outputs, reused = render_all(planned, setting, target, renderer, progress,   # -> PDF
                                          group=contents_group, then=contents_sheet)
@@ -260,7 +260,7 @@ def grid_texts(jobs: list[Job]) -> list[tuple]:
             for doc in docs.values() for b in walk(doc.blocks) if b.type == "wordsearch"]
 
 
-def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack | None = None,
+def prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None = None,
                   built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
     stacks = {job.lang.code: job.lang.fonts for job in jobs}
@@ -279,5 +279,5 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, workers: int, config: Pack |
     for code, mine in texts.items():
         check_texts(code, stacks[code], mine)
         plans[code] = subset_plan(stacks[code], "".join(sorted({c for t in mine for c in t[0]})))
-    made = subset_all(plans, cache_dir, workers)
+    made = subset_all(plans, cache_dir)
     return {code: font_set(stacks[code], plan, made) for code, plan in plans.items()}

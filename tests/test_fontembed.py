@@ -98,7 +98,7 @@ def test_compacting_changes_no_pixel(tmp_path):
     jobs = [j for j in plan_jobs(config, ("zh_Hans",), docs, load_catalogs(config.locales_dir, ("zh_Hans",), docs))
             if j.output == "zh_Hans/advocacy.pdf"]
     assert language_texts(jobs)
-    fonts = prepare_fonts(jobs, cache_dir(), 1, config)
+    fonts = prepare_fonts(jobs, cache_dir(), config)
     setting = Setting(config, tuple(docs), fonts, build_date(), cache_dir())
     layouts = config.layouts_dir
     document = render_document(job_html(jobs[0], setting, environment(layouts)), base_dir=layouts,
