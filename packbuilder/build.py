@@ -210,14 +210,12 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
 
 
 def made_texts(job: Job, built: datetime) -> list[tuple]:
-    """Return the text a language's outputs print that no segment holds: the build date (every
-    month of its year, so that the subsets change once a year), review lines, language names."""
+    """Return the text a language prints that no segment holds: the build date (every month of
+    its year, so that the subsets change once a year) and the review lines of the credits."""
     lang, year = job.lang, built.year
     out = [(" ".join(lang.format_date(date(year, month, 1)) for month in range(1, 13)), None, None, "build date")]
-    out += [(f"{tr.review.reviewer} {tr.review.date}", tr.path, None, "review header")
-            for tr in job.edition.docs.values() if tr.review.reviewed]
-    return out + [(lang.name_of(a.lang), None, None, "audio language")
-                  for a in [job.audio, *(a for _, a in job.audios)] if a is not None]
+    return out + [(f"{tr.review.reviewer} {tr.review.date}", tr.path, None, "review header")
+                  for tr in job.edition.docs.values() if tr.review.reviewed]
 
 
 def language_texts(jobs: list[Job], config: Pack | None = None,
@@ -229,7 +227,9 @@ def language_texts(jobs: list[Job], config: Pack | None = None,
     for job in jobs:
         first = job.lang.code not in texts
         out = texts.setdefault(job.lang.code, [(names, None, None, "language names")])
-        out += made_texts(job, built) if first else made_texts(job, built)[1:]
+        out += made_texts(job, built) if first else []
+        out += [(job.lang.name_of(a.lang), None, None, "audio language")      # "音频为英语。"
+                for a in [job.audio, *(a for _, a in job.audios)] if a is not None]
         if config is not None and first:              # the brand's and services' own text
             brand = config.brand
             out += [(" ".join([brand.name, config.title, *brand.contact_for(job.lang.code).values()]),
