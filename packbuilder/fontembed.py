@@ -81,8 +81,8 @@ def compact_fonts(document: Any, pdf: Any) -> None:
                 shown.setdefault(int(reference.split()[0]), set()).update(shown_cids(obj.get("W", [])))
     for number, cids in shown.items():
         stream = objects[number]
-        if stream.extra.get("Subtype") != "/OpenType" or len(stream.stream) != 1:
-            continue
+        if not cids or stream.extra.get("Subtype") != "/OpenType" or len(stream.stream) != 1:
+            continue                           # no widths to go by, or not a font we know
         compact = compact_cff(bytes(stream.stream[0]), cids)
         if compact is not None:
             stream.stream = [compact]

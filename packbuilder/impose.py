@@ -136,8 +136,11 @@ def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid) -> bytes:
         before, after = DecodedStreamObject(), DecodedStreamObject()
         before.set_data(b"q\n")                       # whatever the sheet's own content does to the
         after.set_data(("Q\n" + "\n".join(ops) + "\n").encode())   # graphics state ends before the cards
-        contents = sheet["/Contents"].get_object()
-        parts = list(contents) if isinstance(contents, ArrayObject) else [sheet["/Contents"]]
+        # the sheet's own content, by reference: a stream written inline in the array (what
+        # sheet["/Contents"] would give) is invalid PDF, and MuPDF and PDFium draw nothing
+        raw = sheet.raw_get("/Contents")
+        contents = raw.get_object()
+        parts = list(contents) if isinstance(contents, ArrayObject) else [raw]
         sheet[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
     out = io.BytesIO()
     writer.write(out)

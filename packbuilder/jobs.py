@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
@@ -77,10 +78,20 @@ def layout_hash(layouts_dir: Path, layout: str) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=None)
+def code_hash() -> str:
+    """Return a hash of packbuilder's own code: a fix between two releases must not leave old
+    outputs looking current."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def job_key(job: Job, s: Setting) -> str:
     """Return a hash of everything that shapes this output; an unchanged key means reuse."""
     langs = [(lang, ed) for lang, ed in job.others] or [(job.lang, job.edition)]
-    parts = {"packbuilder": __version__, "layout": job.layout, "output": job.output,
+    parts = {"packbuilder": code_hash(), "layout": job.layout, "output": job.output,
              "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
              "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,

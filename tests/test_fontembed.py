@@ -59,17 +59,19 @@ def ink(image: Image.Image) -> int:
 
 
 @pytest.mark.parametrize("path", ["zh_Hans/advocacy.pdf", "zh_Hans/credits.pdf", "es/best-practices.pdf",
-                                  "zh_Hans/cards/provider-card.pdf"])
+                                  "zh_Hans/cards/provider-card.pdf", "zh_Hans/cards/provider-card-sheet-a4.pdf",
+                                  "zh_Hans/activities/word-search.pdf", "index.pdf"])
 def test_every_viewer_draws_the_same_text(default_pack, path, tmp_path):
-    """A glyph found by the wrong CID prints as nothing in MuPDF while poppler draws it: this
-    is how an earlier build lost its Chinese text in MuPDF."""
+    """A glyph found by the wrong CID prints as nothing in MuPDF while poppler draws it (an
+    earlier build lost its Chinese text that way), and a content stream written inline left
+    the card sheets blank in MuPDF and PDFium."""
     counts = {}
     for viewer in VIEWERS:
         (tmp_path / viewer).mkdir()
-        counts[viewer] = ink(render(default_pack / path, viewer, tmp_path / viewer))
-    assert counts["poppler"] > 2000, counts
-    for viewer in VIEWERS[1:]:
-        assert abs(counts[viewer] - counts["poppler"]) < 0.05 * counts["poppler"], counts
+        counts[viewer] = ink(render(default_pack / path, viewer, tmp_path / viewer, dpi=100))
+    assert counts["poppler"] > 4000, counts
+    for viewer in VIEWERS[1:]:       # anti-aliasing of small text differs by a few per cent
+        assert abs(counts[viewer] - counts["poppler"]) < 0.12 * counts["poppler"], counts
 
 
 def test_chinese_fonts_hold_only_the_glyphs_the_pdf_shows(default_pack):
