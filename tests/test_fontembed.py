@@ -121,3 +121,21 @@ def test_compacting_changes_no_pixel(tmp_path):
     for _, shown, subtype, program in cid_fonts(tmp_path / "False.pdf"):
         cids = charset_cids(program, subtype)
         assert all(cids[cid] == cid for cid in shown), "CID is not the glyph id"
+
+
+@pytest.mark.parametrize("pack", ["default_pack", "example_pack"])
+def test_every_pdf_opens_cleanly_in_mupdf_and_draws_in_pdfium(pack, request):
+    """MuPDF names what it has to repair or skip (a broken object, an unknown font); PDFium
+    skips it silently, so every first page must also put ink on paper there."""
+    import pypdfium2
+    folder = request.getfixturevalue(pack)
+    pdfs = sorted(folder.rglob("*.pdf"))
+    assert len(pdfs) > 60
+    for pdf in pdfs:
+        run = subprocess.run(["mutool", "draw", "-q", "-r", "10", "-o", "/dev/null", str(pdf)],
+                             capture_output=True, text=True)
+        complaints = [line for line in run.stderr.splitlines()
+                      if ("error" in line or "warning" in line) and "ICC support" not in line]
+        assert run.returncode == 0 and not complaints, (pdf.relative_to(folder), complaints)
+        page = pypdfium2.PdfDocument(str(pdf))[0].render(scale=0.3).to_pil().convert("L")
+        assert ink(page) > 50, pdf.relative_to(folder)
