@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,8 +18,8 @@ from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
 from .errors import CatalogError, ConfigError, Problem
-from .fonts import check_texts
-from .fontsubset import FontSet, font_set, subset_all
+from .fonts import check_texts, resolve
+from .fontsubset import FontSet, faces, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
 from .i18n import GRID, GRID_FONTS, language
@@ -260,17 +261,21 @@ def grid_texts(jobs: list[Job]) -> list[tuple]:
             for doc in docs.values() for b in walk(doc.blocks) if b.type == "wordsearch"]
 
 
+def font_texts(jobs: list[Job], config: Pack | None = None,
+               built: datetime | None = None) -> tuple[dict[str, tuple[str, ...]], dict[str, list[tuple]]]:
+    """Return the font stacks and the texts they must draw: per language, and the word-search
+    grids' monospaced face (under ``GRID``) if any output prints a grid."""
+    stacks = {job.lang.code: job.lang.fonts for job in jobs}
+    texts = language_texts(jobs, config, built)
+    if grids := grid_texts(jobs):
+        stacks[GRID], texts[GRID] = GRID_FONTS, grids
+    return stacks, texts
+
+
 def prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None = None,
                   built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
-    stacks = {job.lang.code: job.lang.fonts for job in jobs}
-    texts = language_texts(jobs, config, built)
-    if grids := grid_texts(jobs):                        # the word-search grids' monospaced face
-        stacks[GRID], texts[GRID] = GRID_FONTS, grids
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .fonts import resolve
-    from .fontsubset import faces
+    stacks, texts = font_texts(jobs, config, built)
     families = sorted({f for stack in stacks.values() for f in stack})
     with ThreadPoolExecutor(8) as pool:                 # fontconfig lookups, all at once
         list(pool.map(resolve, families))

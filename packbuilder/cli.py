@@ -259,26 +259,28 @@ def cmd_wordsearch(args: argparse.Namespace, console: Console) -> int:
 def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from .build import language_texts, plan_jobs, select_languages
+    from .build import font_texts, plan_jobs, select_languages
     from .catalogs import load_catalogs
     from .config import load_pack
     from .content import load_content
     from .fonts import check_texts, resolve, stack_coverage
+    from .i18n import GRID
 
     config = load_pack(args.pack)
     langs = select_languages(config, args.lang)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     jobs = plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
+    stacks, texts = font_texts(jobs, config)
     table = Table("language", "font stack (resolved file)", "characters used", "covered")
-    for code, texts in language_texts(jobs, config).items():
-        lang = next(job.lang for job in jobs if job.lang.code == code)
-        used = {c for t in texts for c in t[0] if not c.isspace()}
-        covered, _ = stack_coverage(lang.fonts)
-        stack = "\n".join(f"{f}: {font.path.name if (font := resolve(f)) else 'NOT INSTALLED'}" for f in lang.fonts)
-        table.add_row(code, stack, str(len(used)), f"{sum(ord(c) in covered for c in used)}/{len(used)}")
+    for code, mine in texts.items():
+        used = {c for t in mine for c in t[0] if not c.isspace()}
+        covered, _ = stack_coverage(stacks[code])
+        stack = "\n".join(f"{f}: {font.path.name if (font := resolve(f)) else 'NOT INSTALLED'}" for f in stacks[code])
+        table.add_row(code if code != GRID else "word-search grids", stack, str(len(used)),
+                      f"{sum(ord(c) in covered for c in used)}/{len(used)}")
     console.print(table)
-    for code, texts in language_texts(jobs, config).items():
-        check_texts(code, next(job.lang for job in jobs if job.lang.code == code).fonts, texts)
+    for code, mine in texts.items():
+        check_texts(code, stacks[code], mine)
     console.print("Fonts: every character of every segment has a glyph.", highlight=False)
     return 0
 

@@ -143,6 +143,16 @@ def test_a_character_no_font_covers_fails_the_build(minimal, tmp_path):
     assert f"{doc}:36:" in err
 
 
+def test_fonts_reports_every_stack_the_pack_uses_the_grid_included():
+    code, out, err = run_cli("fonts", "--pack", str(REPO / "packs/default.toml"))
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 3}
+    assert {"en", "zh_Hans", "es", "word-search grids"} <= set(rows), rows
+    assert "Noto Sans Mono CJK SC" in rows["word-search grids"]
+    covered = re.search(r"(\d+)/(\d+)", rows["zh_Hans"])
+    assert covered and covered[1] == covered[2] and int(covered[2]) > 500
+
+
 def test_pack_index_names_languages_in_their_own_language(default_pack):
     text = pdftext(default_pack / "index.pdf")
     assert "中文（简体）" in text and "Español" in text and "English" in text
