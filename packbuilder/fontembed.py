@@ -83,7 +83,10 @@ def compact_fonts(document: Any, pdf: Any) -> None:
         stream = objects[number]
         if not cids or stream.extra.get("Subtype") != "/OpenType" or len(stream.stream) != 1:
             continue                           # no widths to go by, or not a font we know
-        compact = compact_cff(bytes(stream.stream[0]), cids)
+        try:
+            compact = compact_cff(bytes(stream.stream[0]), cids)
+        except Exception:                      # noqa: BLE001 - a saving, not a necessity: a font
+            continue                           # fontTools cannot read stays as WeasyPrint wrote it
         if compact is not None:
             stream.stream = [compact]
             stream.extra["Subtype"] = "/CIDFontType0C"

@@ -139,3 +139,18 @@ def test_every_pdf_opens_cleanly_in_mupdf_and_draws_in_pdfium(pack, request):
         assert run.returncode == 0 and not complaints, (pdf.relative_to(folder), complaints)
         page = pypdfium2.PdfDocument(str(pdf))[0].render(scale=0.3).to_pil().convert("L")
         assert ink(page) > 50, pdf.relative_to(folder)
+
+
+def test_a_font_that_cannot_be_compacted_is_left_as_weasyprint_wrote_it():
+    import pydyf
+
+    from packbuilder.fontembed import compact_fonts
+    pdf = pydyf.PDF()
+    font_file = pydyf.Stream([b"OTTO not really a font"], pydyf.Dictionary({"Subtype": "/OpenType"}))
+    pdf.add_object(font_file)
+    descriptor = pydyf.Dictionary({"Type": "/FontDescriptor", "FontFile3": font_file.reference})
+    pdf.add_object(descriptor)
+    pdf.add_object(pydyf.Dictionary({"Type": "/Font", "Subtype": "/CIDFontType0", "W": pydyf.Array([3, pydyf.Array([500])]),
+                                     "FontDescriptor": descriptor.reference}))
+    compact_fonts(None, pdf)
+    assert font_file.stream == [b"OTTO not really a font"] and font_file.extra["Subtype"] == "/OpenType"
