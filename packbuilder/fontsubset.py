@@ -11,8 +11,8 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from io import BytesIO
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from .errors import FontError
@@ -127,10 +127,11 @@ def identity_cids(data: bytes) -> bytes:
     """Return the font ``data`` with, if it is a CID-keyed CFF font, each glyph's CID set to its
     glyph id.
 
-    Subsetting keeps each glyph's CID from the full font (一 stays CID 14,129 at glyph 300),
-    but WeasyPrint writes glyph ids as CIDs, and viewers that follow the CFF charset (MuPDF,
-    and every viewer once ``fontembed`` makes the font a bare CFF) would find the wrong glyph or
-    none. Only the CFF table changes; the others refer to glyphs by id already.
+    WeasyPrint writes glyph ids as CIDs, and viewers that follow the CFF charset (MuPDF, and
+    every viewer once ``fontembed`` makes the font a bare CFF) would otherwise find the wrong
+    glyph or none. HarfBuzz's subsetter numbers CIDs this way already (fontTools' kept the full
+    font's: 一 stayed CID 14,129 at glyph 300); this makes sure of it, on a cache miss only.
+    Only the CFF table changes; the others refer to glyphs by id already.
     """
     from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont

@@ -153,6 +153,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
     results: dict[str, list[Output]] = {}
     reused: set[str] = set()
     errors: list[PackbuilderError] = []
+    first = {job.output for job in jobs}
     members: dict[Hashable, list[Job]] = {}
     for job in jobs:
         if then is not None and group is not None and (g := group(job)) is not None:
@@ -176,7 +177,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
             return
         waiting[g] -= 1
         if waiting[g] == 0 and all(j.output in results for j in members[g]):
-            followups[g] = then([*members[g]], [o for j in members[g] for o in results[j.output]])  # type: ignore[misc]
+            followups[g] = then(members[g], [o for j in members[g] for o in results[j.output]])  # type: ignore[misc]
             total += len(followups[g]) - 1
             for extra in followups[g]:
                 start(extra)
@@ -188,7 +189,6 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
         else:
             renderer.submit(job)
 
-    first = {job.output for job in jobs}
     fresh = {job.output: reuse(job, setting, target, previous) for job in jobs}
     renderer.begin(setting, sum(1 for old in fresh.values() if old is None))
     for job in jobs:
