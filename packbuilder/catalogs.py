@@ -13,11 +13,15 @@ from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape
 from . import __version__
 from .content import Document, Segment
 from .errors import CatalogError
+from .plurals import plural_forms
 from .ui import STRINGS
 
 UI_DOMAIN = "ui"
 WIDTH = 79          # msgmerge's wrapping, so Poedit round trips give small diffs
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")   # the only thing filled into a translation
+FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
+GENERATED_BY = "packbuilder"   # not the Babel version: catalogs must not change with a library upgrade
 
 
 class PackCatalog(Catalog):
@@ -26,10 +30,13 @@ class PackCatalog(Catalog):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.extra_headers: list[tuple[str, str]] = []
         super().__init__(*args, **kwargs)
+        if self.locale is not None and self._num_plurals is None:
+            self._num_plurals, self._plural_expr, _ = plural_forms(str(self.locale))
 
     def _get_headers(self) -> list[tuple[str, str]]:
-        headers = Catalog._get_mime_headers(self)
-        return headers[:-1] + self.extra_headers + headers[-1:]
+        """Babel's headers, with ours, signed by packbuilder (not by Babel's version)."""
+        headers = [(k, v) for k, v in Catalog._get_mime_headers(self) if k != "Generated-By"]
+        return headers + self.extra_headers + [("Generated-By", f"{GENERATED_BY}\n")]
 
     def _set_headers(self, headers) -> None:  # type: ignore[no-untyped-def]
         headers = list(headers)
@@ -131,8 +138,8 @@ def fill(template: str, values: dict[str, str]) -> str:
 
     (``str.format`` would let a translation reach attributes: ``{page.__class__}``.)
     """
-    return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}",
-                  lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), template)
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                           template)
 
 
 def catalog_path(locales_dir: Path, lang: str, domain: str) -> Path:
@@ -225,8 +232,24 @@ def read_catalog_once(path: Path, locale: str | None = None) -> PackCatalog:
     return _PARSED[key]
 
 
+def format_flags(message: Message) -> set[str]:
+    """Return the format flags a message should carry: ours, not the Babel release's guess.
+
+    Only layout strings are filled (by :func:`fill`), so only a ``ui/`` entry with a ``{name}``
+    placeholder is a format string; "100% scale" and a document's literal braces are not.
+    """
+    context = str(message.context or "")
+    msgid = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    if context.startswith(f"{UI_DOMAIN}/") and msgid and PLACEHOLDER.search(msgid):
+        return {"python-brace-format"}
+    return set()
+
+
 def render_catalog(catalog: Catalog) -> bytes:
     """Return a catalog as PO bytes, formatted the same way every time (and as msgmerge does)."""
+    for message in [*catalog, *catalog.obsolete.values()]:
+        if message.id:
+            message.flags = (set(message.flags) - FORMAT_FLAGS) | format_flags(message)
     out = io.BytesIO()
     write_po(out, catalog, width=WIDTH, include_previous=False, sort_output=False)
     return _with_previous(out.getvalue().decode(catalog.charset or "utf-8"), catalog).encode(

@@ -131,6 +131,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     from .catalogs import UI_DOMAIN, init_language
     from .config import load_pack, parse_language
     from .errors import ConfigError
+    from .plurals import plural_forms
 
     try:
         parse_language(args.lang)
@@ -140,6 +141,10 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     created = init_language(config.locales_dir, args.lang, [*config.domains, UI_DOMAIN])
     for path in created:
         console.print(f"Created {path}", highlight=False)
+    if created and not plural_forms(args.lang)[2]:
+        console.print(f"Warning: GNU gettext has no plural rule for {args.lang}; Plural-Forms was taken from "
+                      "Babel's CLDR data. Ask a fluent translator to confirm it in the catalogs' header.",
+                      highlight=False)
     console.print(f"Init: {args.lang}: {len(created)} new catalog(s).", highlight=False)
     return 0
 
