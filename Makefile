@@ -1,6 +1,6 @@
 # Quick start: `make pack` builds the default pack into dist/, `make test` runs the tests.
 # Each installs what it needs first: Debian packages by name (fonts, the HarfBuzz subsetter,
-# poppler; for the tests also MuPDF, GNU gettext and Chromium) and a .venv holding exactly the
+# poppler; for the tests also MuPDF, GNU gettext, Chromium and Node.js with npm) and a .venv holding exactly the
 # versions in requirements.lock (hash-checked), with packbuilder installed in it.
 #
 # Upgrading is deliberate: `make test-latest` tries today's newest versions in a throw-away venv,
@@ -8,7 +8,7 @@
 # adds what pyproject.toml newly asks for). See "Dependencies and upgrades" in README.md.
 
 PACK_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils
-TEST_PACKAGES := $(PACK_PACKAGES) mupdf-tools gettext chromium nodejs npm
+TEST_PACKAGES := $(PACK_PACKAGES) mupdf-tools gettext chromium nodejs
 PYTHON := python3
 VENV   := .venv
 LOCK   := requirements.lock
@@ -43,6 +43,8 @@ system:
 
 test-system:
 	$(call apt_install,$(TEST_PACKAGES))
+	@command -v npm >/dev/null || { echo "Installing system packages: npm"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
 
 # The lock must have been made from the pyproject.toml beside it; otherwise stop and say how to fix it.
 lockcheck:
