@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from .catalogs import UI_DOMAIN, catalog_path, read_catalog_once, template_path
 from .errors import CatalogError, Problem
@@ -154,13 +154,15 @@ def length_budget(e: Entry) -> Iterator[tuple[str, str]]:
                           "shorten it, and run `packbuilder check --fit` to see whether it still fits")
 
 
-def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str, str] | None = None) -> list[Problem]:
+def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str, str] | None = None,
+                  catalog: Catalog | None = None) -> list[Problem]:
     """Return every problem in one catalog file (syntax errors stop at the first, with its line).
 
-    ``template`` (msgctxt -> English) lets it name entries for segments that do not exist.
+    ``template`` (msgctxt -> English) lets it name entries for segments that do not exist;
+    ``catalog`` is the file already read (import passes it with our ``ignore-*`` flags on it).
     """
     try:
-        catalog = read_catalog_once(path, lang)
+        catalog = catalog if catalog is not None else read_catalog_once(path, lang)
     except CatalogError as exc:
         return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
     problems = []
