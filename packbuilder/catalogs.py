@@ -28,6 +28,7 @@ class PackCatalog(Catalog):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.extra_headers: list[tuple[str, str]] = []
+        self.declared_language = ""          # the Language header as written (es-MX), not as Babel reads it
         super().__init__(*args, **kwargs)
         if self.locale is not None and self._num_plurals is None:
             self._num_plurals, self._plural_expr, _ = plural_forms(str(self.locale))
@@ -183,6 +184,7 @@ def _read_header(catalog: PackCatalog, header, path: Path) -> None:  # type: ign
                 raise CatalogError(f"Plural-Forms {value!r} is not valid (nplurals must be 1 to {MAX_PLURALS}); "
                                    "write your language's rule, e.g. nplurals=2; plural=(n != 1);",
                                    path=path, lineno=n)
+    catalog.declared_language = next((v for k, v in headers if k.lower() == "language"), "")
     try:
         catalog.mime_headers = headers
     except Exception as exc:  # noqa: BLE001 - Babel raises many kinds on a bad Language or date

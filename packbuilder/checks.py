@@ -167,7 +167,7 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
         return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
     problems = []
     declared = str(catalog.locale_identifier or "")
-    if declared and declared.replace("-", "_").lower() != lang.lower():
+    if declared and not _same_language(declared, lang):
         problems.append(Problem(f"the header says Language: {declared}, but this is the {lang} catalog; "
                                 "fix the header (or put the file in its own language's folder)",
                                 path, 1, "error", "header"))
@@ -188,12 +188,22 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
     return problems
 
 
+def _same_language(declared: str, lang: str) -> bool:
+    """Say whether a Language header names ``lang`` or a regional form of it (es_MX for es)."""
+    from .submission import match_language
+    try:
+        match_language(declared, lang, Path())
+    except CatalogError:
+        return False
+    return True
+
+
 def check_language(locales_dir: Path, lang: str, domains: list[str],
                    files: list[Path] | None = None) -> list[Problem]:
     """Return the problems of every catalog of ``lang`` (or of ``files``)."""
     glossary = load_glossary(locales_dir, lang)
     paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
-    return [p for path in paths if path.is_file()
+    return [p for path in paths if files or path.is_file()        # a named file that is not one: say so
             for p in check_catalog(path, lang, glossary,
                                    _template(locales_dir, path.stem) or _template(locales_dir, _domain_of(path)))]
 

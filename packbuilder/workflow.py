@@ -45,7 +45,7 @@ def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str], do
                 allow_flags: bool = False, accept_review: bool = False) -> tuple[Path, ImportReport]:
     """Take a translator's file: check it all, then merge it; on any error change nothing."""
     submitted = read_catalog(file)
-    declared = str(submitted.locale_identifier or "")
+    declared = submitted.declared_language or str(submitted.locale_identifier or "")
     note = match_language(declared, lang, file)
     domain = identify_document(submitted, _english(locales_dir, domains), file, doc)
     target = catalog_path(locales_dir, lang, domain)
