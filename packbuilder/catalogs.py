@@ -204,10 +204,7 @@ def read_catalog_once(path: Path, locale: str | None = None) -> PackCatalog:
     changes a catalog (update, import) calls ``read_catalog`` and gets its own copy.
     """
     import hashlib
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return read_catalog(path, locale)          # let the reader say what is wrong
+    digest = hashlib.sha256(read_bytes(path)).hexdigest()      # a folder, FIFO or huge file: CatalogError
     key = (str(path), locale, digest)
     if key not in _PARSED:
         if len(_PARSED) > 256:

@@ -211,6 +211,8 @@ def check_language(locales_dir: Path, lang: str, domains: list[str],
 def _domain_of(path: Path) -> str:
     """Guess a translator's file's document from its contexts ('best-practices/…')."""
     from collections import Counter
+    if not path.is_file():                 # a FIFO would block the read; the reader reports it
+        return ""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
