@@ -77,8 +77,7 @@ def decode(data: bytes, path: Path) -> str:
     if b"\0" in data:
         raise CatalogError("the file contains NUL bytes, so it is not a text catalog; re-save it from "
                            "Poedit as UTF-8", path=path, lineno=data.count(b"\n", 0, data.index(b"\0")) + 1)
-    head = data[:data.find(b"\n\n")] if b"\n\n" in data else data[:4096]
-    match = CHARSET.search(head)
+    match = CHARSET.search(data[:8192])             # in the header, the first entry
     declared = match.group(1).decode("ascii", "replace") if match else "UTF-8"
     lineno = data.count(b"\n", 0, match.start()) + 1 if match else 1
     if declared.upper() == "CHARSET":           # the placeholder in a fresh template
