@@ -29,6 +29,7 @@ class PackCatalog(Catalog):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.extra_headers: list[tuple[str, str]] = []
         self.declared_language = ""          # the Language header as written (es-MX), not as Babel reads it
+        self.folded: list[tuple[int, int]] = []   # (line of a #~ copy, line of its live entry), dropped
         super().__init__(*args, **kwargs)
         if self.locale is not None and self._num_plurals is None:
             self._num_plurals, self._plural_expr, _ = plural_forms(str(self.locale))
@@ -130,6 +131,7 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
         key = (entry.fields["msgid"], entry.fields.get("msgctxt"))
         if key in seen:
             if entry.obsolete:                  # an old copy of a live entry: the live one wins
+                catalog.folded.append((entry.lineno, seen[key]))
                 continue
             context = f'msgctxt "{key[1]}"' if key[1] is not None else f'msgid "{key[0][:40]}"'
             raise CatalogError(f"{context} appears twice with the same msgid (first at line {seen[key]}); "

@@ -171,6 +171,9 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
         problems.append(Problem(f"the header says Language: {declared}, but this is the {lang} catalog; "
                                 "fix the header (or put the file in its own language's folder)",
                                 path, 1, "error", "header"))
+    for copy, live in getattr(catalog, "folded", []):
+        problems.append(Problem(f"an obsolete (#~) copy of the entry at line {live}; msgfmt and msgmerge reject "
+                                "the file until `packbuilder update` folds it in", path, copy, "warning", "duplicate"))
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue

@@ -64,6 +64,19 @@ def test_random_strings_are_written_as_msgcat_writes_them(entries):
     assert [(m.id, m.string) for m in back if m.id] == [(m.id, m.string) for m in catalog if m.id]
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(TEXT.filter(bool), TEXT, st.booleans()), min_size=1, max_size=6),
+       st.one_of(st.integers(min_value=10, max_value=120).map(lambda w: [f"--width={w}"]), st.just(["--no-wrap"])))
+def test_whatever_width_msgcat_writes_is_read_back_the_same(entries, width):
+    catalog = PackCatalog(locale="es", domain="x", charset="utf-8")
+    for n, (msgid, msgstr, fuzzy) in enumerate(entries):
+        catalog[msgid] = Message(msgid, msgstr, context=f"doc/s/p{n}", flags=["fuzzy"] if fuzzy else [])
+    back = read_catalog_bytes(msgcat(render_catalog(catalog), *width))
+    expected = [(m.context, m.id, m.string, m.fuzzy and bool(m.string)) for m in catalog if m.id]
+    assert [(m.context, m.id, m.string, m.fuzzy) for m in back if m.id] == expected
+    assert render_catalog(back) == render_catalog(catalog)
+
+
 def read_catalog_bytes(data: bytes) -> PackCatalog:
     import tempfile
     with tempfile.TemporaryDirectory() as folder:

@@ -284,3 +284,16 @@ def test_a_segment_removed_and_restored_leaves_no_duplicate(project):
     for tool in (["msgfmt", "-c", "-o", os.devnull], ["msgcat", "-o", os.devnull]):
         subprocess.run([*tool, str(project / TARGET)], check=True, capture_output=True)
     assert cli(project, "check", "--lang", "es")[0] == 0
+
+
+def test_a_live_entry_and_its_obsolete_copy_are_reported_and_folded(project):
+    target = project / TARGET
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text + '\n#~ msgctxt "sample/in-action/li2"\n#~ msgid "Listen."\n#~ msgstr "Oiga."\n',
+                      encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(target)], capture_output=True).returncode != 0
+    code, out, _ = cli(project, "check", "--lang", "es")
+    assert code == 0 and "[duplicate] an obsolete (#~) copy of the entry at line" in out
+    assert cli(project, "update")[0] == 0
+    subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(target)], check=True)
+    assert target.read_text(encoding="utf-8") == text
