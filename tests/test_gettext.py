@@ -187,3 +187,14 @@ def test_stats_agree_with_msgfmt_when_entries_are_fuzzy_and_missing(tmp_path):
     path.write_bytes(render_catalog(catalog))
     ours = progress(project / "locales", "es", "sample")
     assert (ours.translated, ours.fuzzy, ours.untranslated) == _msgfmt_counts(path)
+
+
+def test_without_libunistring_the_fallback_still_writes_valid_po_that_reads_back(monkeypatch):
+    from packbuilder import powrite
+    monkeypatch.setattr(powrite, "_LINEBREAKS", None)
+    for path in CATALOGS[:4] + [p for p in CATALOGS if p.parent.parent.name == "zh_Hans"][:2]:
+        catalog = read_catalog(path, path.parent.parent.name)
+        data = render_catalog(catalog)
+        back = read_catalog_bytes(data)
+        assert [(m.context, m.string) for m in back if m.id] == [(m.context, m.string) for m in catalog if m.id]
+        assert msgcat(data)                     # GNU reads it too
