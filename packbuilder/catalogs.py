@@ -155,8 +155,9 @@ def _message(entry) -> Message:  # type: ignore[no-untyped-def]
     message = Message(msgid, string, context=fields.get("msgctxt"), lineno=entry.lineno)
     owned, comments = set(), []
     for comment in entry.comments:
-        if comment.startswith(OWNED_PREFIX):
-            owned |= {f.strip() for f in comment[len(OWNED_PREFIX):].split(",") if f.strip().startswith("ignore-")}
+        named = [f.strip() for f in comment[len(OWNED_PREFIX):].split(",")]
+        if comment.startswith(OWNED_PREFIX) and all(re.fullmatch(r"ignore-[a-z-]+", f) for f in named):
+            owned |= set(named)
         else:
             comments.append(comment)
     message.flags = set(entry.flags) | owned
