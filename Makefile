@@ -1,13 +1,15 @@
 # Quick start: `make pack` builds the default pack into dist/, `make test` runs the tests.
 # Each installs what it needs first: Debian packages by name (fonts, the HarfBuzz subsetter,
-# poppler; for the tests also MuPDF, GNU gettext, Chromium and Node.js with npm) and a .venv holding exactly the
+# poppler, libunistring for writing catalogs as GNU gettext does; for the tests also MuPDF, GNU gettext,
+# Chromium and Node.js with npm; translate-toolkit comes with the locked Python packages) and a .venv
+# holding exactly the
 # versions in requirements.lock (hash-checked), with packbuilder installed in it.
 #
 # Upgrading is deliberate: `make test-latest` tries today's newest versions in a throw-away venv,
 # `make lock` writes them into requirements.lock (`make lock KEEP=1` keeps current pins and only
 # adds what pyproject.toml newly asks for). See "Dependencies and upgrades" in README.md.
 
-PACK_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+PACK_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libunistring2 poppler-utils
 TEST_PACKAGES := $(PACK_PACKAGES) mupdf-tools gettext chromium nodejs
 PYTHON := python3
 VENV   := .venv

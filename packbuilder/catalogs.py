@@ -1,23 +1,22 @@
 """Gettext catalogs: write templates, read translations, know their review status."""
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from . import __version__
 from .content import Document, Segment
 from .errors import CatalogError
 from .plurals import plural_forms
+from .poread import MAX_PLURALS, decode, parse, read_bytes
+from .powrite import OWNED_PREFIX, dump_po
 from .ui import STRINGS
 
 UI_DOMAIN = "ui"
-WIDTH = 79          # msgmerge's wrapping, so Poedit round trips give small diffs
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")   # the only thing filled into a translation
 FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
@@ -29,6 +28,8 @@ class PackCatalog(Catalog):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.extra_headers: list[tuple[str, str]] = []
+        self.declared_language = ""          # the Language header as written (es-MX), not as Babel reads it
+        self.folded: list[tuple[int, int]] = []   # (line of a #~ copy, line of its live entry), dropped
         super().__init__(*args, **kwargs)
         if self.locale is not None and self._num_plurals is None:
             self._num_plurals, self._plural_expr, _ = plural_forms(str(self.locale))
@@ -56,41 +57,6 @@ class PackCatalog(Catalog):
         """Set (or add) an ``X-`` header."""
         self.extra_headers = [(k, v) for k, v in self.extra_headers if k.lower() != name.lower()]
         self.extra_headers.append((name, value))
-
-
-class PackPoParser(PoFileParser):
-    """Babel's parser, plus the ``#|`` previous-msgid lines msgmerge and Poedit write.
-
-    Babel reads ``#| msgid "…"`` as a user comment, so a fuzzy entry would lose the English it
-    was translated from, and gain a stray comment, each time it is saved.
-    """
-
-    def _reset_message_state(self) -> None:
-        super()._reset_message_state()
-        self.previous: list[str] = []
-
-    def _process_comment(self, line) -> None:  # type: ignore[no-untyped-def]
-        if line.startswith("#|"):
-            self._finish_current_message()
-            rest = line[2:].strip()
-            if rest.startswith("msgid "):
-                self.previous = [rest[6:].strip()]
-            elif rest.startswith('"') and self.previous:
-                self.previous.append(rest)
-            return
-        super()._process_comment(line)
-
-    def _add_message(self) -> None:
-        previous = "".join(unescape(piece) for piece in self.previous)
-        msgid = self.messages[0].denormalize() if len(self.messages) == 1 else None
-        context = self.context.denormalize() if self.context else None
-        obsolete = self.obsolete
-        super()._add_message()
-        if previous and msgid is not None:
-            key = self.catalog._key_for(msgid, context)
-            message = (self.catalog.obsolete if obsolete else self.catalog._messages).get(key)
-            if message is not None:
-                message.previous_id = [previous]
 
 
 @dataclass(frozen=True)
@@ -151,63 +117,84 @@ def template_path(locales_dir: Path, domain: str) -> Path:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
-    """Read a PO file with Babel, strictly; a broken file raises CatalogError with its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc}", path=path) from None
-    if data.startswith(b"\xef\xbb\xbf"):            # a UTF-8 byte order mark: harmless, dropped
-        data = data[3:]
-    if b"\0" in data:
-        raise CatalogError("the file contains NUL bytes, so it is not a text catalog; re-save it from "
-                           "Poedit as UTF-8", path=path, lineno=data.count(b"\n", 0, data.index(b"\0")) + 1)
+    """Read a PO file strictly (see poread); a broken file raises CatalogError with its line."""
+    entries = parse(decode(read_bytes(path), path), path)
     catalog = PackCatalog(locale=locale, domain=path.stem, charset="utf-8")
-    parser = PackPoParser(catalog, abort_invalid=True)
-    try:
-        data.decode("utf-8")
-        _string_lines(data, path)
-        _duplicate_contexts(data, path)
-        parser.parse(io.BytesIO(data))
-    except UnicodeDecodeError as exc:
-        lineno = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError("the file is not valid UTF-8; save it as UTF-8 (Poedit does this by default)",
-                           path=path, lineno=lineno) from None
-    except PoFileError as exc:
-        message = re.sub(r" on \d+$", "", str(exc))
-        header_end = data.split(b"\n\n", 1)[0].count(b"\n") + 1
-        if exc.lineno <= header_end + 1:       # Babel reports it where the header entry ends
-            raise CatalogError(f"the catalog header is not valid ({message}); check its Plural-Forms, "
-                               "Content-Type and Language lines", path=path, lineno=exc.lineno) from None
-        raise CatalogError(f"{message}; fix the PO syntax at this line", path=path,
-                           lineno=exc.lineno) from None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:   # Babel's header parsing
-        raise CatalogError(f"the catalog header is not valid ({exc}); check its Plural-Forms, "
-                           "Content-Type and Language lines", path=path, lineno=1) from None
+    header = next((e for e in entries if not e.obsolete and e.fields["msgid"] == "" and "msgctxt" not in e.fields),
+                  None)
+    if header is not None:
+        _read_header(catalog, header, path)
+    seen: dict[tuple[str, str | None], int] = {}
+    for entry in entries:
+        if entry is header:
+            continue
+        key = (entry.fields["msgid"], entry.fields.get("msgctxt"))
+        if key in seen:
+            if entry.obsolete:                  # an old copy of a live entry: the live one wins
+                catalog.folded.append((entry.lineno, seen[key]))
+                continue
+            context = f'msgctxt "{key[1]}"' if key[1] is not None else f'msgid "{key[0][:40]}"'
+            raise CatalogError(f"{context} appears twice with the same msgid (first at line {seen[key]}); "
+                               "keep one entry", path=path, lineno=entry.lineno)
+        seen[key] = entry.lineno
+        message = _message(entry)
+        if entry.obsolete:
+            catalog.obsolete[catalog._key_for(message.id, message.context)] = message
+        else:
+            catalog._messages[catalog._key_for(message.id, message.context)] = message
+    catalog.charset = "utf-8"                   # we write UTF-8, whatever the file came in
     return catalog
 
 
-STRING_LINE = re.compile(r'^(#~\s*)?(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"')
+def _message(entry) -> Message:  # type: ignore[no-untyped-def]
+    """Return a Babel message holding exactly what the entry says (Babel guesses nothing)."""
+    fields = entry.fields
+    plural = "msgid_plural" in fields
+    msgid = (fields["msgid"], fields["msgid_plural"]) if plural else fields["msgid"]
+    string = tuple(entry.plurals[i] for i in sorted(entry.plurals)) if plural else fields["msgstr"]
+    message = Message(msgid, string, context=fields.get("msgctxt"), lineno=entry.lineno)
+    owned, comments = set(), []
+    for comment in entry.comments:
+        named = [f.strip() for f in comment[len(OWNED_PREFIX):].split(",")]
+        if comment.startswith(OWNED_PREFIX) and all(re.fullmatch(r"ignore-[a-z-]+", f) for f in named):
+            owned |= set(named)
+        else:
+            comments.append(comment)
+    message.flags = set(entry.flags) | owned
+    message.user_comments = comments
+    message.auto_comments = list(entry.auto_comments)
+    message.locations = [(ref.rsplit(":", 1)[0], int(ref.rsplit(":", 1)[1]))
+                         if re.fullmatch(r".+:\d+", ref) else (ref, None) for ref in entry.references]
+    previous = entry.previous
+    message.previous_id = [previous[k] for k in ("msgid", "msgid_plural") if k in previous]
+    message.previous_context = previous.get("msgctxt")       # type: ignore[attr-defined]
+    return message
 
 
-def _string_lines(data: bytes, path: Path) -> None:
-    """Refuse a quoted string that is not closed: Babel would quietly drop its last character."""
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
-        text = line.rstrip()
-        if STRING_LINE.match(text) and not re.search(r'(?<!\\)(\\\\)*"$', text[text.index('"') + 1:]):
-            raise CatalogError("a quoted string is not closed (or has an unescaped quote); end the line with "
-                               '" and write a quote inside the text as \\"', path=path, lineno=lineno)
-
-
-def _duplicate_contexts(data: bytes, path: Path) -> None:
-    """Refuse two live entries with the same msgctxt: one would silently replace the other."""
-    seen: dict[str, int] = {}
-    for lineno, line in enumerate(data.decode("utf-8").splitlines(), 1):
-        if line.startswith("msgctxt "):
-            context = line[8:].strip()
-            if context in seen:
-                raise CatalogError(f"msgctxt {context} appears twice (first at line {seen[context]}); "
-                                   "keep one entry", path=path, lineno=lineno)
-            seen[context] = lineno
+def _read_header(catalog: PackCatalog, header, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Set the catalog's headers from the header entry; refuse values that cannot be used."""
+    lineno = header.field_lines.get("msgstr", header.lineno)
+    headers = []
+    for line in header.fields["msgstr"].split("\n"):
+        if ":" in line:
+            key, value = line.split(":", 1)
+            headers.append((key.strip(), value.strip()))
+    for n, (key, value) in enumerate(headers, lineno + 1):
+        if key.lower() == "plural-forms":
+            number = re.search(r"nplurals\s*=\s*(\d+)\s*;", value)
+            if not number or not 1 <= int(number.group(1)) <= MAX_PLURALS or "plural" not in value.replace(
+                    "nplurals", ""):
+                raise CatalogError(f"Plural-Forms {value!r} is not valid (nplurals must be 1 to {MAX_PLURALS}); "
+                                   "write your language's rule, e.g. nplurals=2; plural=(n != 1);",
+                                   path=path, lineno=n)
+    catalog.declared_language = next((v for k, v in headers if k.lower() == "language"), "")
+    try:
+        catalog.mime_headers = headers
+    except Exception as exc:  # noqa: BLE001 - Babel raises many kinds on a bad Language or date
+        raise CatalogError(f"the catalog header is not valid ({exc}); check its Language, "
+                           "POT-Creation-Date and PO-Revision-Date lines", path=path, lineno=lineno) from None
+    catalog.header_comment = "\n".join(f"# {c}" if c else "#" for c in header.comments)
+    catalog.fuzzy = "fuzzy" in header.flags
 
 
 _PARSED: dict[tuple, PackCatalog] = {}
@@ -220,10 +207,7 @@ def read_catalog_once(path: Path, locale: str | None = None) -> PackCatalog:
     changes a catalog (update, import) calls ``read_catalog`` and gets its own copy.
     """
     import hashlib
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return read_catalog(path, locale)          # let the reader say what is wrong
+    digest = hashlib.sha256(read_bytes(path)).hexdigest()      # a folder, FIFO or huge file: CatalogError
     key = (str(path), locale, digest)
     if key not in _PARSED:
         if len(_PARSED) > 256:
@@ -246,36 +230,11 @@ def format_flags(message: Message) -> set[str]:
 
 
 def render_catalog(catalog: Catalog) -> bytes:
-    """Return a catalog as PO bytes, formatted the same way every time (and as msgmerge does)."""
+    """Return a catalog as PO bytes, exactly as GNU gettext's msgcat would re-save them."""
     for message in [*catalog, *catalog.obsolete.values()]:
         if message.id:
             message.flags = (set(message.flags) - FORMAT_FLAGS) | format_flags(message)
-    out = io.BytesIO()
-    write_po(out, catalog, width=WIDTH, include_previous=False, sort_output=False)
-    return _with_previous(out.getvalue().decode(catalog.charset or "utf-8"), catalog).encode(
-        catalog.charset or "utf-8")
-
-
-def _with_previous(text: str, catalog: Catalog) -> str:
-    """Insert ``#| msgid`` lines as msgmerge writes them (Babel wraps them as prose, breaking them)."""
-    messages = [m for m in catalog if m.id] + list(catalog.obsolete.values())
-    if not any(m.previous_id for m in messages):
-        return text
-    blocks = text.split("\n\n")
-    head, entries = blocks[:1], blocks[1:]
-    tail = entries.pop() if entries and not entries[-1].strip() else None
-    if len(entries) != len(messages):          # an unexpected layout: leave Babel's output alone
-        return text
-    for i, message in enumerate(messages):
-        if not message.previous_id or i >= len(messages) - len(catalog.obsolete):
-            continue                           # obsolete entries keep no #~| line (Babel cannot read it)
-        prefix = "#| "
-        previous = message.previous_id[0] if isinstance(message.previous_id, (list, tuple)) else message.previous_id
-        lines = entries[i].split("\n")
-        at = next(n for n, line in enumerate(lines) if not line.startswith("#"))
-        lines.insert(at, f"{prefix}msgid {normalize(previous, prefix=prefix, width=WIDTH)}")
-        entries[i] = "\n".join(lines)
-    return "\n\n".join(head + entries + ([tail] if tail is not None else []))
+    return dump_po(catalog).encode("utf-8")
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
@@ -321,7 +280,7 @@ def ui_template() -> PackCatalog:
     catalog = _new_template(UI_DOMAIN)
     for key, (text, comment) in STRINGS.items():
         catalog.add(text, context=f"ui/{key}", auto_comments=[comment],
-                    locations=[("packbuilder/ui.py", 0)])
+                    locations=[("packbuilder/ui.py", None)])
     return catalog
 
 

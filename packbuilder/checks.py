@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from .catalogs import UI_DOMAIN, catalog_path, read_catalog_once, template_path
 from .errors import CatalogError, Problem
@@ -154,21 +154,26 @@ def length_budget(e: Entry) -> Iterator[tuple[str, str]]:
                           "shorten it, and run `packbuilder check --fit` to see whether it still fits")
 
 
-def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str, str] | None = None) -> list[Problem]:
+def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str, str] | None = None,
+                  catalog: Catalog | None = None) -> list[Problem]:
     """Return every problem in one catalog file (syntax errors stop at the first, with its line).
 
-    ``template`` (msgctxt -> English) lets it name entries for segments that do not exist.
+    ``template`` (msgctxt -> English) lets it name entries for segments that do not exist;
+    ``catalog`` is the file already read (import passes it with our ``ignore-*`` flags on it).
     """
     try:
-        catalog = read_catalog_once(path, lang)
+        catalog = catalog if catalog is not None else read_catalog_once(path, lang)
     except CatalogError as exc:
         return [Problem(exc.message, exc.path, exc.lineno, "error", "syntax")]
     problems = []
     declared = str(catalog.locale_identifier or "")
-    if declared and declared.replace("-", "_").lower() != lang.lower():
+    if declared and not _same_language(declared, lang):
         problems.append(Problem(f"the header says Language: {declared}, but this is the {lang} catalog; "
                                 "fix the header (or put the file in its own language's folder)",
                                 path, 1, "error", "header"))
+    for copy, live in getattr(catalog, "folded", []):
+        problems.append(Problem(f"an obsolete (#~) copy of the entry at line {live}; msgfmt and msgmerge reject "
+                                "the file until `packbuilder update` folds it in", path, copy, "warning", "duplicate"))
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
@@ -186,12 +191,22 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
     return problems
 
 
+def _same_language(declared: str, lang: str) -> bool:
+    """Say whether a Language header names ``lang`` or a regional form of it (es_MX for es)."""
+    from .submission import match_language
+    try:
+        match_language(declared, lang, Path())
+    except CatalogError:
+        return False
+    return True
+
+
 def check_language(locales_dir: Path, lang: str, domains: list[str],
                    files: list[Path] | None = None) -> list[Problem]:
     """Return the problems of every catalog of ``lang`` (or of ``files``)."""
     glossary = load_glossary(locales_dir, lang)
     paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
-    return [p for path in paths if path.is_file()
+    return [p for path in paths if files or path.is_file()        # a named file that is not one: say so
             for p in check_catalog(path, lang, glossary,
                                    _template(locales_dir, path.stem) or _template(locales_dir, _domain_of(path)))]
 
@@ -199,6 +214,8 @@ def check_language(locales_dir: Path, lang: str, domains: list[str],
 def _domain_of(path: Path) -> str:
     """Guess a translator's file's document from its contexts ('best-practices/…')."""
     from collections import Counter
+    if not path.is_file():                 # a FIFO would block the read; the reader reports it
+        return ""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:

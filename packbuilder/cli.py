@@ -51,9 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--format", choices=("text", "json"), default="text")
 
     imp = sub.add_parser("import", help="take a translator's .po file in, safely")
-    imp.add_argument("file", type=Path, metavar="FILE.po")
+    imp.add_argument("file", type=Path, metavar="FILE.po", nargs="?")
     imp.add_argument("--lang", required=True, metavar="L")
     imp.add_argument("--doc", metavar="ID", help="the document, if the file does not say")
+    imp.add_argument("--allow-flags", action="store_true",
+                     help="honour ignore-* flags the file adds (a maintainer's decision)")
+    imp.add_argument("--accept-review", action="store_true",
+                     help="apply the file's X-Review-Status / X-Reviewed-By / X-Review-Date")
+    imp.add_argument("--undo", action="store_true", help="restore the catalog from before the last import")
     imp.add_argument("--pack", type=Path, default=DEFAULT_PACK)
 
     fnt = sub.add_parser("fonts", help="report font coverage: every character of every segment")
@@ -224,22 +229,31 @@ def cmd_stats(args: argparse.Namespace, console: Console) -> int:
 def cmd_import(args: argparse.Namespace, console: Console) -> int:
     from .catalogs import UI_DOMAIN
     from .config import load_pack
-    from .workflow import import_file
+    from .errors import CatalogError
+    from .workflow import import_file, undo_import
 
     config = load_pack(args.pack)
-    target, r = import_file(config.locales_dir, args.lang, args.file, [*config.domains, UI_DOMAIN], args.doc)
-    for ctx in r.updated:
-        console.print(f"  changed: {ctx}", highlight=False)
-    for ctx in r.added:
-        console.print(f"  new translation: {ctx}", highlight=False)
-    for ctx in r.stale:
-        console.print(f"  translated from older English (kept as fuzzy where we had nothing): {ctx}", highlight=False)
-    for ctx in r.unknown:
-        console.print(f"  no such segment now (kept as obsolete): {ctx}", highlight=False)
-    console.print(f"Import: {args.file} -> {target}: {len(r.updated)} changed, {len(r.added)} new, "
-                  f"{r.unchanged} unchanged, {len(r.stale)} from older English, {len(r.unknown)} obsolete, "
-                  f"{r.skipped_fuzzy} fuzzy skipped; {r.missing} of ours not in the file, all kept.",
-                  highlight=False)
+    domains = [*config.domains, UI_DOMAIN]
+    say = lambda text: console.print(text, highlight=False, markup=False)  # noqa: E731
+    if args.undo:
+        target, backup = undo_import(config.locales_dir, args.lang, domains, args.doc)
+        say(f"Import undone: {target} restored from {backup.name} (the replaced file is kept as *.undone).")
+        return 0
+    if args.file is None:
+        raise CatalogError("name the translator's file (packbuilder import FILE.po --lang L), or use --undo")
+    target, r = import_file(config.locales_dir, args.lang, args.file, domains, args.doc,
+                            allow_flags=args.allow_flags, accept_review=args.accept_review)
+    for what, names in (("changed", r.changed), ("new translation", r.added),
+                        ("marked fuzzy by the translator (prints in English until confirmed)", r.fuzzied)):
+        for name in names:
+            say(f"  {what}: {name}")
+    for name, reason in r.skipped:
+        say(f"  skipped: {name}: {reason}")
+    for note in r.notes:
+        say(f"  note: {note}")
+    say(f"Import: {args.file} -> {target}: {r.taken} taken ({len(r.changed)} changed, {len(r.added)} new, "
+        f"{len(r.fuzzied)} fuzzy), {r.unchanged} unchanged, {len(r.skipped)} skipped with a reason; "
+        f"{r.missing} of ours not in the file, all kept.")
     return 0
 
 

@@ -34,7 +34,17 @@ class Glossary:
 
 
 def _tuple(value) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
-    return tuple(value) if isinstance(value, list) else (str(value),)
+    """Return a term or list of terms as strings; anything else (numbers, tables) is a TypeError."""
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        raise TypeError(f"expected a term or a list of terms (text), got {value!r}")
+    return tuple(values)
+
+
+def _text(value) -> str:  # type: ignore[no-untyped-def]
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value
 
 
 def load_glossary(locales_dir: Path, lang: str) -> Glossary:
@@ -44,14 +54,16 @@ def load_glossary(locales_dir: Path, lang: str) -> Glossary:
         return Glossary(lang)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data.get("preferred", []), list) or not isinstance(data.get("avoid", []), list):
+            raise TypeError("[[preferred]] and [[avoid]] must be arrays of tables")
         return Glossary(
             lang,
-            tuple(Preferred(_tuple(p["en"]), _tuple(p["use"]), p.get("note", ""))
+            tuple(Preferred(_tuple(p["en"]), _tuple(p["use"]), _text(p.get("note", "")))
                   for p in data.get("preferred", [])),
-            tuple(Avoided(_tuple(a["term"]), a.get("use", ""), a.get("why", ""), a.get("source", ""))
-                  for a in data.get("avoid", [])),
-            _tuple(data.get("keep", {}).get("terms", [])))
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as exc:
+            tuple(Avoided(_tuple(a["term"]), _text(a.get("use", "")), _text(a.get("why", "")),
+                          _text(a.get("source", ""))) for a in data.get("avoid", [])),
+            _tuple(data.get("keep", {}).get("terms", [])) if data.get("keep", {}).get("terms") else ())
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError, OSError) as exc:
         raise CatalogError(f"glossary is not valid: {exc}; see locales/es/glossary.toml for the format",
                            path=path) from None
 

@@ -96,6 +96,7 @@ def update_catalog(catalog: Catalog, template: Catalog) -> MergeReport:
             continue
         remembered = next((m for m in memory if m.id == msg.id), None)
         if remembered is not None:
+            memory.remove(remembered)
             result[key] = _keep(remembered, msg)
             report.revived += 1
             continue
@@ -110,8 +111,11 @@ def update_catalog(catalog: Catalog, template: Catalog) -> MergeReport:
             result[key] = Message(msg.id, "", locations=msg.locations, auto_comments=msg.auto_comments,
                                   flags={f for f in msg.flags if f != "fuzzy"}, context=msg.context)
             report.new += 1
-    # what is left is obsolete, kept as translation memory (#~); an untranslated leftover is dropped
-    obsolete = dict(catalog.obsolete)
+    # what is left is obsolete, kept as translation memory (#~); an untranslated leftover is dropped.
+    # A remembered entry that came back is folded into it: never a live and a #~ copy of one entry.
+    live = {(m.id, m.context) for m in result.values()}
+    obsolete = {k: m for k, m in catalog.obsolete.items()
+                if (m in memory or not m.string) and (m.id, m.context) not in live}
     for key, was in old.items():
         if was.string:
             obsolete[(was.id, was.context) if was.context else was.id] = was
@@ -134,55 +138,3 @@ def _replace(catalog: Catalog, messages: list[Message], obsolete: dict) -> None:
     for message in messages:
         catalog[message.id] = message
     catalog.obsolete = obsolete
-
-
-@dataclass
-class ImportReport:
-    """What an import changed in our catalog, and what it left alone."""
-
-    updated: list[str] = field(default_factory=list)       # msgctxt of changed translations
-    added: list[str] = field(default_factory=list)         # previously untranslated or fuzzy
-    unchanged: int = 0
-    stale: list[str] = field(default_factory=list)         # translated from older English: kept fuzzy
-    unknown: list[str] = field(default_factory=list)       # no such segment now: kept as obsolete
-    skipped_fuzzy: int = 0
-    missing: int = 0                                       # ours translated, submission silent: kept
-
-
-def import_catalog(ours: Catalog, submitted: Catalog) -> ImportReport:
-    """Merge ``submitted`` into ``ours`` entry by entry; nothing ours has is ever dropped."""
-    report = ImportReport()
-    by_context = {m.context: m for m in ours if m.id and m.context}
-    by_id = {m.id: m for m in ours if m.id and not m.context}
-    seen = set()
-    for sub in (m for m in submitted if m.id):
-        target = by_context.get(sub.context) if sub.context else by_id.get(sub.id)
-        if target is None:
-            target = next((m for m in ours if m.id == sub.id and m.context not in seen), None) \
-                if sub.string and not sub.fuzzy else None
-        name = str(sub.context or sub.id)
-        if not sub.string or sub.fuzzy:
-            report.skipped_fuzzy += bool(sub.string)
-            continue
-        if target is None:
-            report.unknown.append(name)
-            ours.obsolete[(sub.id, sub.context) if sub.context else sub.id] = sub
-            continue
-        seen.add(target.context)
-        if target.id != sub.id:
-            if not target.string or target.fuzzy:     # better a hint than nothing; a translator re-checks
-                target.string, target.previous_id = sub.string, sub.id
-                target.flags.add("fuzzy")
-            report.stale.append(name)
-            continue
-        if target.string == sub.string and not target.fuzzy:
-            report.unchanged += 1
-            continue
-        (report.updated if target.string and not target.fuzzy else report.added).append(name)
-        target.string = sub.string
-        target.flags.discard("fuzzy")
-        target.previous_id = ()
-        target.flags |= {f for f in sub.flags if f.startswith("ignore-")}
-    submitted_contexts = {m.context for m in submitted if m.id and m.string and not m.fuzzy}
-    report.missing = sum(1 for m in ours if m.id and m.string and m.context not in submitted_contexts)
-    return report

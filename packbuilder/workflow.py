@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
-from .catalogs import PackCatalog, catalog_path, new_catalog, read_catalog, template_path, write_catalog
+from .catalogs import catalog_path, new_catalog, read_catalog, render_catalog, template_path, write_catalog
 from .checks import check_catalog
 from .errors import CatalogError
 from .glossary import load_glossary
-from .merge import ImportReport, MergeReport, import_catalog, update_catalog
+from .merge import MergeReport, update_catalog
+from .submission import (ImportReport, adopt_flags, identify_document, import_catalog, match_language,
+                         review_notes)
 
 
 def update_language(locales_dir: Path, lang: str, domains: list[str]) -> list[tuple[Path, MergeReport]]:
@@ -29,38 +31,61 @@ def update_language(locales_dir: Path, lang: str, domains: list[str]) -> list[tu
     return results
 
 
-def identify_document(submitted: PackCatalog, domains: list[str], path: Path) -> str:
-    """Return the document a submitted file belongs to, from its contexts."""
-    prefixes = Counter(str(m.context).split("/", 1)[0] for m in submitted if m.id and m.context)
-    known = [(doc, n) for doc, n in prefixes.most_common() if doc in domains]
-    if not known:
-        raise CatalogError("cannot tell which document this file translates (its msgctxt values name none "
-                           f"of {', '.join(domains)}); say it with --doc ID", path=path)
-    return known[0][0]
+def _english(locales_dir: Path, domains: list[str]) -> dict[str, dict[str, str]]:
+    """Return msgctxt -> English for every document's template."""
+    templates = {}
+    for domain in domains:
+        path = template_path(locales_dir, domain)
+        if path.is_file():
+            templates[domain] = {str(m.context): str(m.id) for m in read_catalog(path) if m.id and m.context}
+    return templates
 
 
-def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str],
-                doc: str | None = None) -> tuple[Path, ImportReport]:
+def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str], doc: str | None = None, *,
+                allow_flags: bool = False, accept_review: bool = False) -> tuple[Path, ImportReport]:
     """Take a translator's file: check it all, then merge it; on any error change nothing."""
-    submitted = read_catalog(file, lang)
-    header_lang = str(submitted.locale_identifier or "")
-    if header_lang and header_lang.replace("-", "_").lower() != lang.lower():
-        raise CatalogError(f"the file says it is in {header_lang!r} (its Language header), not {lang!r}; "
-                           f"import it with --lang {header_lang} or fix the header", path=file)
-    domain = doc or identify_document(submitted, domains, file)
-    if domain not in domains:
-        raise CatalogError(f"--doc {domain!r} is not a document of this pack ({', '.join(domains)})", path=file)
-    problems = [p for p in check_catalog(file, lang, load_glossary(locales_dir, lang)) if p.severity == "error"]
-    if problems:
-        raise CatalogError(f"{len(problems)} error(s); nothing was imported", problems=problems)
+    submitted = read_catalog(file)
+    declared = submitted.declared_language or str(submitted.locale_identifier or "")
+    note = match_language(declared, lang, file)
+    domain = identify_document(submitted, _english(locales_dir, domains), file, doc)
     target = catalog_path(locales_dir, lang, domain)
     if not target.is_file():
         raise CatalogError(f"there is no catalog {target} yet; run `packbuilder init {lang}` first", path=file)
     ours = read_catalog(target, lang)
+    submitted.locale = lang
+    notes = adopt_flags(ours, submitted, allow_flags)
+    problems = [p for p in check_catalog(file, lang, load_glossary(locales_dir, lang), catalog=submitted)
+                if p.severity == "error"]
+    if problems:
+        raise CatalogError(f"{len(problems)} error(s); nothing was imported", problems=problems)
     report = import_catalog(ours, submitted)
-    if report.updated or report.added or report.stale or report.unknown:
-        shutil.copy2(target, target.with_name(target.name + ".bak"))
-        write_catalog(target, ours)
+    review = review_notes(ours, submitted, accept_review)
+    report.notes = ([note] if note else []) + notes + report.notes + review
+    if report.writes or (review and accept_review):
+        data = render_catalog(ours)
+        if data != target.read_bytes():
+            backup = target.with_name(f"{target.name}.{_stamp()}.bak")
+            shutil.copy2(target, backup)
+            write_catalog(target, ours)
     return target, report
 
 
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def backups(target: Path) -> list[Path]:
+    """Return the import backups of one catalog, oldest first."""
+    return sorted(target.parent.glob(f"{target.name}.*.bak"))
+
+
+def undo_import(locales_dir: Path, lang: str, domains: list[str], doc: str | None = None) -> tuple[Path, Path]:
+    """Restore the newest import backup of ``lang`` (of ``doc``); the replaced file is kept as .undone."""
+    candidates = [b for d in ([doc] if doc else domains) for b in backups(catalog_path(locales_dir, lang, d))]
+    if not candidates:
+        raise CatalogError(f"there is no import backup for {lang}{f'/{doc}' if doc else ''} to restore")
+    newest = max(candidates, key=lambda b: b.name.rsplit(".", 2)[-2])
+    target = newest.with_name(newest.name.split(".po.", 1)[0] + ".po")
+    shutil.copy2(target, target.with_name(f"{target.name}.{_stamp()}.undone"))
+    newest.replace(target)
+    return target, newest

@@ -82,3 +82,14 @@ def minimal(tmp_path: Path) -> Path:
 def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build packs/example-branded once; return the output folder (holding the pack and its zip)."""
     return build_once(tmp_path_factory, "packs/example-branded/pack.toml")
+
+
+def assert_gnu_accepts(locales: Path) -> None:
+    """msgfmt -c passes on every catalog under ``locales``, and msgcat would re-save none of them."""
+    import os
+    import subprocess
+    for path in sorted(locales.rglob("*.po")) + sorted(locales.rglob("*.pot")):
+        result = subprocess.run(["msgfmt", "-c", "--check-format", "-o", os.devnull, str(path)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{path}: {result.stderr}"
+        assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == path.read_bytes(), path

@@ -25,7 +25,7 @@ PO_CASES = {
     "syntax-error.po": ("error", "[syntax]", "a quoted string is not closed"),
     "latin1-declared-utf8.po": ("error", "[syntax]", "not valid UTF-8"),
     "duplicate-msgctxt.po": ("error", "[syntax]", 'msgctxt "sample/in-action/li2" appears twice'),
-    "bad-plural-forms.po": ("error", "[syntax]", "the catalog header is not valid (invalid literal for int()"),
+    "bad-plural-forms.po": ("error", "[syntax]", "Plural-Forms 'nplurals=many; plural=n;' is not valid"),
     "unknown-segment.po": ("warning", "[unknown]", "no segment sample/nowhere/p9 exists"),
     "control-characters.po": ("error", "[control]", "control character U+0007"),
     "other-language.po": ("error", "[header]", "the header says Language: fr"),

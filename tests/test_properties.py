@@ -13,7 +13,7 @@ from packbuilder.catalogs import PackCatalog, read_catalog, render_catalog
 from packbuilder.checks import CHECKS, Entry
 from packbuilder.content import parse_document
 from packbuilder.glossary import Glossary
-from packbuilder.merge import import_catalog
+from packbuilder.submission import import_catalog
 
 WORDS = st.text(alphabet=string.ascii_letters + "áéíóúñ性工作者 ", min_size=1, max_size=30).map(
     lambda s: " ".join(s.split())).filter(bool)
@@ -100,10 +100,11 @@ def test_import_never_loses_a_translation(ours, theirs):
         if text:
             assert after[context], f"{context} lost its translation"
         sub_text, sub_fuzzy = theirs.get(context, ("", False))
-        if sub_text and not sub_fuzzy:
+        if sub_text:                                    # taken; a fuzzy mark is honoured
             assert after[context] == sub_text
+            assert next(m for m in mine if m.context == context).fuzzy == sub_fuzzy
         elif text:
             assert after[context] == text
     for context, (text, fuzzy) in theirs.items():
-        if context not in ours and text and not fuzzy:      # unknown segments are kept, as obsolete
+        if context not in ours and text:      # unknown segments are kept, as obsolete
             assert any(m.context == context for m in mine.obsolete.values())
