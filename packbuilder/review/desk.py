@@ -25,6 +25,7 @@ from ..stats import Progress, progress
 from . import importer
 from .access import check_password, hash_password, new_token, same, token_hash
 from .importer import Change, Report
+from .preview import Preview, preview
 from .store import DEFAULT_DATA_DIR, Invitation, Store, Submission, now
 
 MAX_UPLOAD = 1024 * 1024             # a catalog of our longest document is ~60 kB
@@ -165,6 +166,18 @@ class Desk:
             self.store.audit(db, who(inv), "submit", lang=inv.lang, file=report.filename, sha256=digest,
                              detail=f"#{cur.lastrowid} {report.document}: {len(report.changes)} change(s)")
         return self.store.submission(int(cur.lastrowid))  # type: ignore[arg-type, return-value]
+
+    def preview(self, lang: str, filename: str, data: bytes, document: str | None = None) -> tuple[Report, Preview | None]:
+        """Check a file and, if it passes, render what it changes in print (locales/ untouched)."""
+        _size(data)
+        with importer.staged(self.config, lang, data, filename, document) as (report, locales):
+            if not report.ok:
+                return report, None
+            return report, preview(self.config, lang, report.document, locales, [c.new for c in report.changes])
+
+    def preview_submission(self, submission: Submission) -> Preview | None:
+        """Render a queued submission as accepting it now would print it."""
+        return self.preview(submission.lang, submission.filename, submission.data, submission.document)[1]
 
     # --- the queue ---------------------------------------------------------------------------
 
