@@ -304,3 +304,16 @@ def test_preview_shows_a_card_line_too_long_failing_the_fit_check_changed_face_f
     report, preview = desk.preview("es", "safety-street.po", before)
     assert report.ok and preview.fits and [p.label for p in preview.pages] == ["front", "back"]
     desk.close()
+
+
+def test_accepting_one_file_then_another_made_from_the_same_catalog_keeps_both_changes(desk, project):
+    _, ana = desk.invite("es", "Ana")
+    a = desk.submit(ana, "a.po", edited(project, "Listen.", "Escuche sin juzgar."))
+    b = desk.submit(ana, "b.po", edited(project, "Sample Handout", "Folleto de ejemplo"))
+    assert desk.conflicts() == []
+    desk.accept(a.id)
+    assert [c.context for c in desk.diff(b)] == ["sample/title"]     # b does not undo a
+    desk.accept(b.id)
+    catalog = read_catalog(es_po(project), "es")
+    assert catalog.get("Listen.", context="sample/in-action/li2").string == "Escuche sin juzgar."
+    assert catalog.get("Sample Handout", context="sample/title").string == "Folleto de ejemplo"

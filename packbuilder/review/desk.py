@@ -177,7 +177,8 @@ class Desk:
 
     def preview_submission(self, submission: Submission) -> Preview | None:
         """Render a queued submission as accepting it now would print it."""
-        return self.preview(submission.lang, submission.filename, submission.data, submission.document)[1]
+        return self.preview(submission.lang, submission.filename, self.effective(submission),
+                            submission.document)[1]
 
     # --- the queue ---------------------------------------------------------------------------
 
@@ -188,9 +189,16 @@ class Desk:
         """Return the report made when the file was submitted."""
         return Report.from_dict(json.loads(submission.report))
 
+    def effective(self, submission: Submission, choose: dict[str, str] | None = None) -> bytes:
+        """Return the submitted file reduced to the entries its translator changed (less those a
+        conflict resolution keeps as they are): the rest must not undo what was accepted since."""
+        changed = {c.context for c in self.report(submission).changes}
+        keep = {c for c, side in (choose or {}).items() if side == "current"}
+        return importer.only(submission.data, submission.lang, changed - keep)
+
     def diff(self, submission: Submission) -> list[Change]:
         """Return what accepting ``submission`` now would change, entry by entry (old -> new)."""
-        with importer.staged(self.config, submission.lang, submission.data, submission.filename,
+        with importer.staged(self.config, submission.lang, self.effective(submission), submission.filename,
                              submission.document) as (report, _):
             return report.changes
 
@@ -234,7 +242,8 @@ class Desk:
                                   f"{len(open_)} entr(ies): {', '.join(c.context for c in open_)}; choose for each "
                                   "whether to take this file's text or keep the current one")
             keep = {c for c, side in choose.items() if side == "current"}
-            report = importer.apply(self.config, sub.lang, sub.data, sub.filename, sub.document, keep)
+            report = importer.apply(self.config, sub.lang, self.effective(sub, choose), sub.filename,
+                                    sub.document)
             with self.store.transaction() as db:       # only now: the catalog is on disk
                 db.execute("UPDATE submissions SET status='accepted', decided=?, decided_by=? "
                            "WHERE id=? AND status='queued'", (now().isoformat(), by, sub.id))

@@ -178,28 +178,28 @@ def diff(before: Path, after: Path, lang: str, document: str) -> list[Change]:
     return changes
 
 
-def apply(config: Pack, lang: str, data: bytes, filename: str, document: str,
-          keep_current: set[str] = frozenset()) -> Report:  # type: ignore[assignment]
-    """Import a submitted file into the pack's own catalogs, as ``packbuilder import`` does.
-
-    Entries in ``keep_current`` (msgctxt) keep our translation: they are emptied in a copy of the
-    file first, and the import keeps ours for an empty entry. The catalog is on disk (fsync)
-    when this returns.
-    """
+def apply(config: Pack, lang: str, data: bytes, filename: str, document: str) -> Report:
+    """Import a submitted file into the pack's own catalogs, as ``packbuilder import`` does (with
+    its backup); the catalog is on disk (fsync) when this returns."""
     with tempfile.TemporaryDirectory(prefix="pb-accept-") as tmp:
         upload = Path(tmp) / safe_filename(filename)
-        if keep_current:
-            submitted = read_catalog_bytes(data, upload, lang)
-            for m in submitted:
-                if m.id and str(m.context) in keep_current:
-                    m.string = ""
-            data = render_catalog(submitted)
         upload.write_bytes(data)
         target, result = import_file(config.locales_dir, lang, upload, domains(config), document)
     report = Report(filename, lang, target.stem)
     _summarise(report, result)
     sync(target)
     return report
+
+
+def only(data: bytes, lang: str, contexts: set[str]) -> bytes:
+    """Return a submitted file with every entry outside ``contexts`` emptied (so the import keeps
+    ours there): what a translator did not change must not undo what was accepted since."""
+    with tempfile.TemporaryDirectory(prefix="pb-only-") as tmp:
+        catalog = read_catalog_bytes(data, Path(tmp) / "submitted.po", lang)
+    for message in catalog:
+        if message.id and str(message.context or message.id) not in contexts:
+            message.string = ""
+    return render_catalog(catalog)
 
 
 def read_catalog_bytes(data: bytes, path: Path, lang: str):  # type: ignore[no-untyped-def]
