@@ -317,3 +317,32 @@ def test_accepting_one_file_then_another_made_from_the_same_catalog_keeps_both_c
     catalog = read_catalog(es_po(project), "es")
     assert catalog.get("Listen.", context="sample/in-action/li2").string == "Escuche sin juzgar."
     assert catalog.get("Sample Handout", context="sample/title").string == "Folleto de ejemplo"
+
+
+def test_a_checked_upload_is_kept_for_its_own_translator_to_submit(desk, project):
+    data = (SUBMISSIONS / "good.po").read_bytes()
+    _, ana = desk.invite("es", "Ana")
+    _, luis = desk.invite("es", "Luis")
+    report, up = desk.upload(ana, "good.po", data)
+    assert report.ok and up.data == data
+    with pytest.raises(AccessDenied):
+        desk.submit_upload(luis, up.id)
+    sub = desk.submit_upload(ana, up.id)
+    assert sub.data == data and sub.invitation_id == ana.id
+
+
+def test_a_database_made_by_the_first_schema_is_migrated_with_its_rows(tmp_path):
+    import packbuilder.review.store as store_module
+    first, rest = store_module.MIGRATIONS[:1], store_module.MIGRATIONS
+    store_module.MIGRATIONS = first
+    try:
+        old = Store(tmp_path / "data")
+        with old.transaction() as db:
+            old.audit(db, "maintainer", "invite", lang="es")
+        assert old.schema_version() == 1
+        old.close()
+    finally:
+        store_module.MIGRATIONS = rest
+    new = Store(tmp_path / "data")
+    assert new.schema_version() == len(rest) and [e.action for e in new.audit_log()] == ["invite"]
+    assert new.query("SELECT count(*) FROM uploads")[0][0] == 0

@@ -26,7 +26,7 @@ from . import importer
 from .access import check_password, hash_password, new_token, same, token_hash
 from .importer import Change, Report
 from .preview import Preview, preview
-from .store import DEFAULT_DATA_DIR, Invitation, Store, Submission, now
+from .store import DEFAULT_DATA_DIR, Invitation, Store, Submission, Upload, now
 
 MAX_UPLOAD = 1024 * 1024             # a catalog of our longest document is ~60 kB
 ROLES = ("translator", "reviewer")
@@ -146,6 +146,28 @@ class Desk:
             self.store.audit(db, who(inv), "upload", lang=inv.lang, file=report.filename, sha256=sha256(data),
                              detail=f"{len(report.errors)} error(s), {len(report.taken)} entr(ies) to take")
         return report
+
+    def upload(self, inv: Invitation, filename: str, data: bytes, document: str | None = None) -> tuple[Report, Upload]:
+        """Check an uploaded file (as :meth:`check`) and keep it, so the translator can submit it."""
+        report = self.check(inv, filename, data, document)
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM uploads WHERE created < ?", ((now() - timedelta(days=1)).isoformat(),))
+            cur = db.execute("INSERT INTO uploads (invitation_id, filename, document, data, sha256, created) "
+                             "VALUES (?,?,?,?,?,?)", (inv.id, report.filename, document or "", data, sha256(data),
+                                                      now().isoformat()))
+        return report, self.store.upload(int(cur.lastrowid))  # type: ignore[arg-type, return-value]
+
+    def uploaded(self, inv: Invitation, upload_id: int) -> Upload:
+        """Return one of this invitation's own uploads, or refuse."""
+        up = self.store.upload(upload_id)
+        if up is None or up.invitation_id != inv.id:
+            raise AccessDenied("there is no such upload for this link; upload the file again")
+        return up
+
+    def submit_upload(self, inv: Invitation, upload_id: int) -> Submission:
+        """Submit a file this translator uploaded and checked before."""
+        up = self.uploaded(inv, upload_id)
+        return self.submit(inv, up.filename, up.data, up.document or None)
 
     def submit(self, inv: Invitation, filename: str, data: bytes, document: str | None = None) -> Submission:
         """Check an uploaded file again and, if it passes, put it in the queue (locales/ unchanged)."""

@@ -60,6 +60,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    """
+    CREATE TABLE uploads (                        -- checked files a translator may still submit
+        id INTEGER PRIMARY KEY,
+        invitation_id INTEGER NOT NULL REFERENCES invitations(id),
+        filename TEXT NOT NULL,
+        document TEXT NOT NULL DEFAULT '',
+        data BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    """,
 ]
 
 AUDIT_COLUMNS = ("id", "at", "who", "action", "lang", "file", "sha256", "detail")
@@ -218,6 +229,10 @@ class Store:
     def invitations(self) -> list[Invitation]:
         return [_invitation(r) for r in self.query("SELECT * FROM invitations ORDER BY id DESC")]
 
+    def upload(self, upload_id: int) -> Upload | None:
+        rows = self.query("SELECT * FROM uploads WHERE id = ?", (upload_id,))
+        return Upload(**dict(rows[0])) if rows else None
+
     def submission(self, submission_id: int) -> Submission | None:
         rows = self.query("SELECT * FROM submissions WHERE id = ?", (submission_id,))
         return Submission(**dict(rows[0])) if rows else None
@@ -231,6 +246,19 @@ class Store:
                 args.append(value)
         sql = "SELECT * FROM submissions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [Submission(**dict(r)) for r in self.query(sql, tuple(args))]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked file, kept until its translator submits it (or for a day)."""
+
+    id: int
+    invitation_id: int
+    filename: str
+    document: str
+    data: bytes
+    sha256: str
+    created: str
 
 
 def _invitation(row: sqlite3.Row) -> Invitation:
