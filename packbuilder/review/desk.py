@@ -23,7 +23,7 @@ from ..config import Pack
 from ..errors import PackbuilderError
 from ..stats import Progress, progress
 from . import importer
-from .access import check_password, hash_password, new_token, same, token_hash
+from .access import new_token, same, token_hash
 from .importer import Change, Report
 from .preview import Preview, preview
 from .store import DEFAULT_DATA_DIR, Invitation, Store, Submission, Upload, now
@@ -66,19 +66,6 @@ class Desk:
 
     def close(self) -> None:
         self.store.close()
-
-    # --- the maintainer ----------------------------------------------------------------------
-
-    def set_password(self, password: str) -> None:
-        if len(password) < 10:
-            raise ReviewError("the maintainer password must be at least 10 characters long")
-        with self.store.transaction() as db:
-            self.store.set_setting(db, "maintainer_password", hash_password(password))
-            self.store.audit(db, MAINTAINER, "set-password")
-
-    def check_password(self, password: str) -> bool:
-        stored = self.store.setting("maintainer_password")
-        return bool(stored) and check_password(password, stored or "")
 
     # --- invitations -------------------------------------------------------------------------
 
