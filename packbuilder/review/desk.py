@@ -124,11 +124,15 @@ class Desk:
             raise ReviewError(f"{document!r} is not a document of this pack")
         return importer.catalog_bytes(self.config, inv.lang, document)
 
+    def inspect(self, lang: str, filename: str, data: bytes, document: str | None = None) -> Report:
+        """Return the report on a file: its problems and what importing it would change."""
+        _size(data)
+        with importer.staged(self.config, lang, data, filename, document) as (report, _):
+            return report
+
     def check(self, inv: Invitation, filename: str, data: bytes, document: str | None = None) -> Report:
         """Check an uploaded file and say what importing it would change; nothing is queued."""
-        _size(data)
-        with importer.staged(self.config, inv.lang, data, filename, document) as (report, _):
-            pass
+        report = self.inspect(inv.lang, filename, data, document)
         with self.store.transaction() as db:
             self.store.audit(db, who(inv), "upload", lang=inv.lang, file=report.filename, sha256=sha256(data),
                              detail=f"{len(report.errors)} error(s), {len(report.taken)} entr(ies) to take")

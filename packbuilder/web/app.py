@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import auth, library
+from . import auth, library, review, translate
 from .security import CSRFAndLimits, SecurityHeaders
 from .settings import Settings
 from .templating import HERE, render
@@ -25,7 +25,7 @@ from .templating import HERE, render
 log = logging.getLogger("packbuilder.web")
 
 #: Page modules, each exporting ``routes`` (a list of starlette Routes).
-PAGES = [library, auth]
+PAGES = [library, auth, review, translate]
 
 MESSAGES = {400: "web-error-bad-request", 403: "web-error-forbidden", 404: "web-error-not-found",
             405: "web-error-bad-request", 413: "web-error-too-large", 503: "web-error-busy"}
