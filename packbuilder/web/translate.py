@@ -72,12 +72,18 @@ def _upload_of(request: Request):  # type: ignore[no-untyped-def]
         raise HTTPException(404, "There is no such upload for this link; upload the file again.") from None
 
 
+async def show_report(request: Request, inv, up, error: str = "") -> Response:  # type: ignore[no-untyped-def]
+    """Render the report on an upload (problems, changes, the preview frame, submit)."""
+    result = await run_in_threadpool(desk(request).inspect, inv.lang, up.filename, up.data, up.document or None)
+    return render(request, "translate-report.html", {
+        "inv": inv, "up": up, "report": result, "lang": language(inv.lang), "error": error,
+        "documents": domains(desk(request).config), "token": request.path_params["token"]},
+        status_code=400 if error else 200)
+
+
 async def report(request: Request) -> Response:
     inv, up = _upload_of(request)
-    result = await run_in_threadpool(desk(request).inspect, inv.lang, up.filename, up.data,
-                                   up.document or None)
-    return render(request, "translate-report.html", {"inv": inv, "up": up, "report": result, "lang": language(inv.lang),
-                                                     "token": request.path_params["token"], "error": ""})
+    return await show_report(request, inv, up)
 
 
 async def _preview(request: Request):  # type: ignore[no-untyped-def]
@@ -102,11 +108,7 @@ async def submit(request: Request) -> Response:
     try:
         sub = await run_in_threadpool(desk(request).submit_upload, inv, up.id)
     except ReviewError as exc:
-        result = await run_in_threadpool(desk(request).inspect, inv.lang, up.filename, up.data,
-                                   up.document or None)
-        return render(request, "translate-report.html", {"inv": inv, "up": up, "report": result, "error": exc.message,
-                                                         "lang": language(inv.lang),
-                                                         "token": request.path_params["token"]}, status_code=400)
+        return await show_report(request, inv, up, exc.message)
     return RedirectResponse(f"/t/{request.path_params['token']}?submitted={sub.id}", status_code=303)
 
 
