@@ -169,6 +169,12 @@ class Desk:
             pass
         if not report.ok:
             raise ReviewError(f"{report.filename}: {len(report.errors)} error(s); fix them before submitting")
+        if report.document in self.config.cards:        # a card that overflows would stop the build
+            shown = self.preview(inv.lang, filename, data, document)[1]
+            if shown is not None and not shown.fits:
+                faces = ", ".join(f"{f.card} {f.face}" for f in shown.faces if not f.fits)
+                raise ReviewError(f"{report.filename}: the card text does not fit ({faces}); shorten it, "
+                                  "then upload it again")
         digest = sha256(data)
         with self.store.transaction() as db:
             cur = db.execute(

@@ -118,6 +118,9 @@ def test_review_journey(server, browser, tmp_path):
     assert "safety-street, front" in verdict.inner_text() and "does not fit" in verdict.inner_text()
     frame.locator(".pages img").first.wait_for(timeout=30_000)
     translator.screenshot(path=str(tmp_path / "translator-preview.png"), full_page=True)
+    translator.get_by_role("button", name="Submit to the maintainer").click()       # refused: it would not print
+    translator.wait_for_load_state()
+    assert "does not fit (safety-street front)" in translator.inner_text("[role=alert]")
 
     # 3. a good version, submitted
     good = "Lleva siempre tu equipo: condones, lubricante, juguetes."
