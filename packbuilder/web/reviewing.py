@@ -47,12 +47,24 @@ async def preview_of(request: Request, lang: str, filename: str, data: bytes, do
     with _LOCK:
         kept = state.review_previews.get(key)
     if kept is None:
-        _, kept = await run_in_threadpool(desk(request).preview, lang, filename, data, document)
+        _, kept = await run_in_threadpool(_render, desk(request), lang, filename, data, document)
         with _LOCK:
             state.review_previews[key] = kept
             while len(state.review_previews) > PREVIEWS_KEPT:
                 state.review_previews.popitem(last=False)
     return kept
+
+
+def _render(d: Desk, lang: str, filename: str, data: bytes, document: str) -> Preview | None:
+    return with_pdfium(d.preview, lang, filename, data, document or None)[1]
+
+
+def with_pdfium(fn, *args):  # type: ignore[no-untyped-def]
+    """Call ``fn`` holding the app's pypdfium2 lock (pypdfium2 is not thread-safe; the library's
+    thumbnails take the same lock). For desk calls that may render a preview."""
+    from .store import _PDFIUM
+    with _PDFIUM:
+        return fn(*args)
 
 
 def png(preview: Preview | None, number: int) -> Response:

@@ -13,7 +13,7 @@ from ..errors import PackbuilderError
 from ..i18n import language
 from ..review import ReviewError
 from ..review.importer import domains
-from .reviewing import desk, invitation, png, preview_of
+from .reviewing import desk, invitation, png, preview_of, with_pdfium
 from .store import valid_name
 from .templating import render
 
@@ -106,7 +106,7 @@ async def preview_png(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     inv, up = _upload_of(request)
     try:
-        sub = await run_in_threadpool(desk(request).submit_upload, inv, up.id)
+        sub = await run_in_threadpool(with_pdfium, desk(request).submit_upload, inv, up.id)
     except ReviewError as exc:
         return await show_report(request, inv, up, exc.message)
     return RedirectResponse(f"/t/{request.path_params['token']}?submitted={sub.id}", status_code=303)
