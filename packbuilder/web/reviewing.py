@@ -47,7 +47,7 @@ async def preview_of(request: Request, lang: str, filename: str, data: bytes, do
     with _LOCK:
         kept = state.review_previews.get(key)
     if kept is None:
-        _, kept = await run_in_threadpool(_render, desk(request), lang, filename, data, document)
+        kept = await run_in_threadpool(_render, desk(request), lang, filename, data, document)
         with _LOCK:
             state.review_previews[key] = kept
             while len(state.review_previews) > PREVIEWS_KEPT:
