@@ -4,9 +4,9 @@
 
 Targets (issue 18): report < 2 s, first preview image < 5 s on this machine. Each figure is
 the median of five rounds in a warm process (the server keeps WeasyPrint loaded), and a cold
-figure from a fresh process with an empty font cache (the first upload after a restart). It
-prints figures; it asserts nothing. The web layer adds its own request time (see bench/serve.py
-once the web app has it).
+figure from a fresh process with an empty font cache (the first upload after a restart). Then the same
+steps through a real `packbuilder serve`: POST the file and GET its report page; then GET the
+preview frame and its first image. It prints figures; it asserts nothing.
 """
 from __future__ import annotations
 
@@ -57,6 +57,54 @@ def run(repo: Path, lang: str, doc: str, rounds: int, cache: Path) -> list[dict]
     return json.loads(done.stdout)
 
 
+def http(repo: Path, cache: Path) -> None:
+    """Time the same steps through `packbuilder serve`: upload -> report page, -> first preview image."""
+    import re
+    import socket
+
+    import httpx
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PACKBUILDER_CACHE": str(cache)}
+    server = subprocess.Popen([sys.executable, "-m", "packbuilder", "serve", "--port", str(port)], cwd=repo,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = httpx.Client(base_url=base, timeout=60)
+        for _ in range(400):
+            try:
+                client.get("/review")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        token = lambda url: re.search(r'name="csrftoken" value="([^"]+)"', client.get(url).text).group(1)  # noqa: E731
+        page = client.post("/review/invitations", data={"csrftoken": token("/review"), "lang": "es", "name": "Bench",
+                                                        "role": "translator", "days": "1"})
+        link = re.search(r'readonly value="([^"]+)"', page.text).group(1).replace(base, "")
+        print(f"\nthrough `packbuilder serve` (HTTP, {ROUNDS} rounds after one to warm up; median):")
+        print(f"{'catalog':<28} {'report page':>12} {'1st image':>10}")
+        for lang, doc in CASES[:2]:
+            po = (repo / f"locales/{lang}/LC_MESSAGES/{doc}.po").read_bytes()
+            rounds = []
+            for n in range(ROUNDS + 1):
+                data = po + f"\n# round {n}\n".encode()       # a new file each time: no cached preview
+                t0 = time.monotonic()
+                up = client.post(f"{link}/upload", data={"csrftoken": token(link)},
+                                 files={"file": (f"{doc}.po", data, "text/plain")})
+                client.get(up.headers["location"])
+                t1 = time.monotonic()
+                client.get(up.headers["location"] + "/preview")
+                client.get(up.headers["location"] + "/preview/1.png")
+                rounds.append((t1 - t0, time.monotonic() - t0))
+            rounds = rounds[1:]
+            print(f"{lang + '/' + doc:<28} {statistics.median(r[0] for r in rounds):>11.2f}s "
+                  f"{statistics.median(r[1] for r in rounds):>9.2f}s")
+    finally:
+        server.kill()
+        server.wait()
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pb-bench-review-"))
     repo = work / "repo"
@@ -74,6 +122,7 @@ def main() -> None:
               f"{warm[0]['pages']:>6}")
     print("cold: a fresh process (WeasyPrint import included) with an empty font cache; "
           f"warm: median of {ROUNDS} rounds in one process")
+    http(repo, work / "cache-http")
     shutil.rmtree(work, ignore_errors=True)
 
 
