@@ -162,6 +162,7 @@ def test_hostile_files_get_a_report_not_a_traceback(desk, project, name):
     _, inv = desk.invite("es", "Ana")
     report = desk.check(inv, name, (HOSTILE / name).read_bytes())
     assert all(f.message for f in report.findings)
+    assert len({f.message for f in report.findings}) == len(report.findings)        # each said once
     assert locales_bytes(project) == before
 
 

@@ -165,16 +165,15 @@ class Desk:
         if inv.role != "translator":
             raise AccessDenied("only a translator's link can submit files")
         _size(data)
-        with importer.staged(self.config, inv.lang, data, filename, document) as (report, _):
-            pass
-        if not report.ok:
-            raise ReviewError(f"{report.filename}: {len(report.errors)} error(s); fix them before submitting")
-        if report.document in self.config.cards:        # a card that overflows would stop the build
-            shown = self.preview(inv.lang, filename, data, document)[1]
-            if shown is not None and not shown.fits:
-                faces = ", ".join(f"{f.card} {f.face}" for f in shown.faces if not f.fits)
-                raise ReviewError(f"{report.filename}: the card text does not fit ({faces}); shorten it, "
-                                  "then upload it again")
+        with importer.staged(self.config, inv.lang, data, filename, document) as (report, locales):
+            if not report.ok:
+                raise ReviewError(f"{report.filename}: {len(report.errors)} error(s); fix them before submitting")
+            if report.document in self.config.cards:    # a card that overflows would stop the build
+                shown = preview(self.config, inv.lang, report.document, locales, [])
+                if not shown.fits:
+                    faces = ", ".join(f"{f.card} {f.face}" for f in shown.faces if not f.fits)
+                    raise ReviewError(f"{report.filename}: the card text does not fit ({faces}); shorten it, "
+                                      "then upload it again")
         digest = sha256(data)
         with self.store.transaction() as db:
             cur = db.execute(

@@ -125,7 +125,8 @@ def staged(config: Pack, lang: str, data: bytes, filename: str, document: str | 
             target, result = import_file(locales, lang, upload, domains(config), document)
         except CatalogError as exc:
             if not exc.problems:                    # not a check: which document, which language
-                report.findings.insert(0, Finding("error", "import", exc.lineno, exc.message))
+                if all(f.message != exc.message for f in report.findings):     # (a syntax error is one)
+                    report.findings.insert(0, Finding("error", "import", exc.lineno, exc.message))
             elif not report.errors:                 # import refused on a check that check did not report
                 report.findings += [Finding(p.severity, p.check or "import", p.lineno, p.message)
                                     for p in exc.problems]
