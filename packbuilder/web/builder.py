@@ -157,6 +157,7 @@ def save_or_preview(settings, path: Path, pf: pfm.PackForm, upload: tuple[str, b
 
     Return the pack file a preview renders, or None. Problems go into ``pf``."""
     folder = path.parent
+    pf.services = [row for row in pf.services if any(row.values())]      # a row left empty is no service
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     current = str(doc.get("brand", {}).get("logo", "") or "")
     logo = "" if remove_logo else current

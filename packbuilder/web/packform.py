@@ -103,8 +103,7 @@ def form_from_post(name: str, form, langs: list[str]) -> PackForm:  # type: igno
     while f"services[{n}].name" in form:
         row = {k: str(form.get(f"services[{n}].{k}", "")).strip() for k in SERVICE_FIELDS}
         row.update({f"notes.{lang}": str(form.get(f"services[{n}].notes.{lang}", "")).strip() for lang in langs})
-        if any(row.values()):
-            services.append(row)
+        services.append(row)
         n += 1
     return PackForm(name, values, services, logo=str(form.get("logo_saved", "")))
 

@@ -24,7 +24,7 @@ def render_preview(pack_path: str, lang: str, part: str) -> dict[str, bytes]:
     config = load_pack(Path(pack_path))
     lang = lang if lang in config.languages else config.languages[0]
     docs = load_content(config.content_dir, list(config.documents[:1]), list(config.cards[:1]))
-    config = replace(config, languages=(lang,), sheets=())
+    config = replace(config, languages=(lang,), sheets=(), activities=())
     jobs = plan_jobs(config, (lang,), docs, load_catalogs(config.locales_dir, (lang,), docs))
     cards = [j for j in jobs if j.layout == "card"]
     wanted = ([cards[-1]] if cards else []) if part == "card" else [j for j in jobs if j.layout == "handout"][:1]
