@@ -17,15 +17,16 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from . import auth, library, review, translate
+from . import auth, builder, builds, library, review, translate
 from .security import CSRFAndLimits, SecurityHeaders
+from .runner import Runner
 from .settings import Settings
 from .templating import HERE, render
 
 log = logging.getLogger("packbuilder.web")
 
 #: Page modules, each exporting ``routes`` (a list of starlette Routes).
-PAGES = [library, auth, review, translate]
+PAGES = [library, auth, builder, builds, review, translate]
 
 MESSAGES = {400: "web-error-bad-request", 403: "web-error-forbidden", 404: "web-error-not-found",
             405: "web-error-bad-request", 413: "web-error-too-large", 503: "web-error-busy"}
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.warm_pool:
+            app.state.runner.warm()
         yield
         for close in app.state.on_shutdown:
             close()
@@ -73,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, Exception: _bug})
     app.state.settings = settings
-    app.state.on_shutdown = []
+    app.state.runner = Runner(settings.data_dir, settings.build_workers, settings.queue_limit)
+    app.state.on_shutdown = [app.state.runner.close]
     return app
 
 

@@ -12,7 +12,7 @@ def settings_from(pack: Path, host: str, port: int, password: str | None) -> Set
     """Return checked settings for the command line: the password from the flag or the environment."""
     password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
     return Settings(root=Path.cwd(), pack=pack, host=host, port=port,
-                    admin_password_hash=hash_password(password) if password else "").checked()
+                    admin_password_hash=hash_password(password) if password else "", warm_pool=True).checked()
 
 
 def serve(settings: Settings) -> None:

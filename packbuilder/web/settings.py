@@ -36,6 +36,7 @@ class Settings:
     build_workers: int = 2                        # warm build processes (two packs side by side)
     queue_limit: int = 4                          # builds that may wait before "busy, try again"
     secret_key: str = ""                          # signs session cookies; made and kept in data_dir
+    warm_pool: bool = False                       # start the build workers with the server
 
     @property
     def packs_dir(self) -> Path:
