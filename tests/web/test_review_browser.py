@@ -17,6 +17,8 @@ from packbuilder.catalogs import read_catalog, render_catalog
 from packbuilder.web.auth import hash_password
 from tests.conftest import copy_repo, pdftext, run_cli
 
+from .test_browser import AXE, axe
+
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "maintainer password 1"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -69,22 +71,32 @@ def upload(page, name: str, data: bytes) -> None:  # type: ignore[no-untyped-def
     page.wait_for_load_state()
 
 
+def check(page, found: dict) -> None:  # type: ignore[no-untyped-def]
+    """Run axe-core (WCAG 2.1 A/AA) on the page; keep its violations to assert at the end."""
+    if AXE.is_file():
+        found[page.url] = axe(page)
+
+
 def test_review_journey(server, browser, tmp_path):
     root, base = server
-    maintainer = browser.new_context().new_page()
+    found: dict[str, list] = {}
+    maintainer = browser.new_context(bypass_csp=True).new_page()
     maintainer.goto(f"{base}/login?next=/review")
     maintainer.fill("#password", PASSWORD)
     maintainer.get_by_role("button", name="Log in").click()
     maintainer.wait_for_url(f"{base}/review")
+    check(maintainer, found)
     maintainer.select_option("#inv-lang", "es")
     maintainer.fill("#inv-name", "Ana")
     maintainer.get_by_role("button", name="Create the link").click()
     link = maintainer.input_value("#link")
     assert link.startswith(f"{base}/t/")
+    check(maintainer, found)
 
-    translator = browser.new_context().new_page()
+    translator = browser.new_context(bypass_csp=True).new_page()
     translator.goto(link)
     assert "Español" in translator.inner_text("h1")
+    check(translator, found)
     with translator.expect_download() as download:
         translator.get_by_role("link", name="Download safety-street.po").click()
     original = Path(download.value.path()).read_bytes()
@@ -94,6 +106,7 @@ def test_review_journey(server, browser, tmp_path):
     broken = catalog_with(original, "safety-street/front/li2",
                           "Lleva siempre tu propio equipo: [condones](https://example.org/x), lubricante.", tmp_path)
     upload(translator, "safety-street.po", broken)
+    check(translator, found)
     row = translator.locator("table.report tr.error")
     assert row.count() == 1
     line = int(row.locator("td").first.inner_text())
@@ -118,6 +131,11 @@ def test_review_journey(server, browser, tmp_path):
     assert "safety-street, front" in verdict.inner_text() and "does not fit" in verdict.inner_text()
     frame.locator(".pages img").first.wait_for(timeout=30_000)
     translator.screenshot(path=str(tmp_path / "translator-preview.png"), full_page=True)
+    check(translator, found)
+    frame_page = translator.context.new_page()
+    frame_page.goto(base + translator.locator("iframe.preview-frame").get_attribute("src"))
+    check(frame_page, found)
+    frame_page.close()
     translator.get_by_role("button", name="Submit to the maintainer").click()       # refused: it would not print
     translator.wait_for_load_state()
     assert "does not fit (safety-street front)" in translator.inner_text("[role=alert]")
@@ -138,6 +156,7 @@ def test_review_journey(server, browser, tmp_path):
     diff = maintainer.locator("table.diff").inner_text()
     assert "Carry your own equipment at all times" in diff and good in diff
     maintainer.screenshot(path=str(tmp_path / "maintainer-submission.png"), full_page=True)
+    check(maintainer, found)
     maintainer.get_by_role("button", name="Accept and import").click()
     maintainer.wait_for_url(re.compile(r"/review\?accepted=1"))
     assert read_catalog(po, "es").get("Carry your own equipment at all times: condoms, lube, toys.",
@@ -150,8 +169,9 @@ def test_review_journey(server, browser, tmp_path):
     maintainer.select_option("#inv-role", "reviewer")
     maintainer.fill("#inv-name", "Marta")
     maintainer.get_by_role("button", name="Create the link").click()
-    reviewer = browser.new_context().new_page()
+    reviewer = browser.new_context(bypass_csp=True).new_page()
     reviewer.goto(maintainer.input_value("#link"))
+    check(reviewer, found)
     reviewer.fill("#name", "Marta Ruiz")
     reviewer.fill("#organisation", "Colectiva Ejemplo")
     reviewer.get_by_role("button", name=re.compile("sign Español off")).click()
@@ -170,5 +190,8 @@ def test_review_journey(server, browser, tmp_path):
     log = maintainer.inner_text("table")
     for action in ("invite", "upload", "submit", "accept", "sign-off"):
         assert action in log
+    check(maintainer, found)
+    assert len(found) >= 9 or not AXE.is_file()
+    assert {url: v for url, v in found.items() if v} == {}, "axe-core: WCAG 2.1 A/AA violations"
     shutil.copy(tmp_path / "translator-preview.png", Path("/tmp/i18-translator-preview.png"))
     shutil.copy(tmp_path / "maintainer-submission.png", Path("/tmp/i18-maintainer-submission.png"))
