@@ -355,3 +355,10 @@ def test_a_card_that_does_not_fit_cannot_be_submitted(repo, tmp_path):
         desk.submit(inv, "safety-street.po", render_catalog(catalog))
     assert desk.queue() == []
     desk.close()
+
+
+def test_the_database_is_readable_by_its_owner_only(tmp_path):
+    store = Store(tmp_path / "data")
+    assert (tmp_path / "data/review.sqlite3").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "data").stat().st_mode & 0o077 == 0
+    store.close()

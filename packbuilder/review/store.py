@@ -138,6 +138,7 @@ class Store:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
+        self.path.touch(mode=0o600, exist_ok=True)        # submissions and names: this user's only
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
