@@ -117,14 +117,37 @@ async def reviewer(request: Request) -> Response:
     d = desk(request)
     return render(request, "translate-signoff.html", {"inv": inv, "lang": language(inv.lang), "error": "",
                                                       "signed": [], "pack": d.config.name,
+                                                      "documents": domains(d.config),
                                                       "token": request.path_params["token"]})
+
+
+async def _reading(request: Request):  # type: ignore[no-untyped-def]
+    """Return the preview of one document as its catalog stands now (what the reviewer signs)."""
+    inv = invitation(request, "reviewer")
+    document = request.path_params["document"]
+    if document not in domains(desk(request).config):
+        raise HTTPException(404, "There is no such document.")
+    data = desk(request).download(inv, document)
+    return inv, await preview_of(request, inv.lang, f"{document}.po", data, document)
+
+
+async def read_frame(request: Request) -> Response:
+    inv, preview = await _reading(request)
+    base = f"/r/{request.path_params['token']}/read/{request.path_params['document']}"
+    return render(request, "review-preview.html", {"preview": preview, "base": base, "lang": language(inv.lang)})
+
+
+async def read_png(request: Request) -> Response:
+    _, preview = await _reading(request)
+    return png(preview, int(request.path_params["n"]))
 
 
 async def sign(request: Request) -> Response:
     inv = invitation(request, "reviewer")
     form = await request.form()
     d = desk(request)
-    context = {"inv": inv, "lang": language(inv.lang), "pack": d.config.name, "token": request.path_params["token"]}
+    context = {"inv": inv, "lang": language(inv.lang), "pack": d.config.name, "documents": domains(d.config),
+               "token": request.path_params["token"]}
     try:
         written = await run_in_threadpool(d.sign_off, inv, str(form.get("name", "")), str(form.get("organisation", "")))
     except ReviewError as exc:
@@ -141,4 +164,6 @@ routes = [
     Route("/t/{token}/uploads/{id:int}/preview/{n:int}.png", preview_png),
     Route("/t/{token}/uploads/{id:int}/submit", submit, methods=["POST"]),
     Route("/r/{token}", reviewer), Route("/r/{token}/sign", sign, methods=["POST"]),
+    Route("/r/{token}/read/{document}", read_frame),
+    Route("/r/{token}/read/{document}/preview/{n:int}.png", read_png),
 ]

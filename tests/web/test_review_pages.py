@@ -121,3 +121,22 @@ def test_from_link_to_accepted_catalog(site, root):
     assert po_path.with_name("safety-street.po.bak").read_bytes() == before
     csv = site.get("/review/audit.csv").text
     assert [line.split(",")[3] for line in csv.splitlines()[1:]] == ["invite", "upload", "upload", "submit", "accept"]
+
+
+def test_a_reviewer_reads_the_pages_as_the_catalogs_stand_and_signs(site, root):
+    log_in(site)
+    reviewer = invite(site, role="reviewer", name="Marta")
+    translator = invite(site)
+    site.cookies.clear()
+    page = site.get(reviewer)
+    assert page.status_code == 200 and f"{reviewer}/read/safety-street" in page.text
+    frame = site.get(f"{reviewer}/read/safety-street")
+    assert frame.status_code == 200 and "safety-street, front" in frame.text
+    assert site.get(f"{reviewer}/read/safety-street/preview/1.png").content.startswith(b"\x89PNG")
+    for url in (f"{reviewer}/read/..%2F..%2Fpackbuilder", f"{translator.replace('/t/', '/r/')}/read/safety-street",
+                reviewer.replace("/r/", "/t/")):
+        assert site.get(url).status_code in (403, 404), url
+    r = post(site, f"{reviewer}/sign", {"name": "Marta Ruiz", "organisation": "Colectiva Ejemplo"}, page=reviewer)
+    assert r.status_code == 200 and "signed off" in r.text
+    po = read_catalog(root / "locales/es/LC_MESSAGES/safety-street.po", "es")
+    assert po.header("X-Review-Status") == "reviewed" and po.header("X-Reviewed-By") == "Marta Ruiz, Colectiva Ejemplo"
