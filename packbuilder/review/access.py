@@ -5,7 +5,6 @@ The maintainer's password is the web app's (``packbuilder.web.auth``: a scrypt h
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 TOKEN_BYTES = 32                     # secrets.token_urlsafe(32): 43 characters, 256 bits
@@ -19,8 +18,3 @@ def new_token() -> str:
 def token_hash(token: str) -> str:
     """Return what the store keeps of a token: its sha256, in hex."""
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def same(a: str, b: str) -> bool:
-    """Compare two secrets (or their hashes) in constant time."""
-    return hmac.compare_digest(a.encode(), b.encode())
