@@ -33,7 +33,7 @@ def overview(d: Desk) -> dict:
     invitations = d.store.invitations()
     names = {i.id: i.name for i in invitations}
     return {"invitations": invitations, "queue": d.queue(), "names": names,
-            "conflicts": d.conflicts(), "recent": d.store.audit_log(8),
+            "conflicts": d.conflicts(), "recent": d.store.audit_log(8), "pack": d.config.name,
             "languages": [language(c) for c in d.config.languages if c != "en"]}
 
 
