@@ -362,3 +362,12 @@ def test_the_database_is_readable_by_its_owner_only(tmp_path):
     assert (tmp_path / "data/review.sqlite3").stat().st_mode & 0o077 == 0
     assert (tmp_path / "data").stat().st_mode & 0o077 == 0
     store.close()
+
+
+def test_a_file_that_changes_nothing_or_names_the_wrong_document_is_not_queued(desk, project):
+    _, inv = desk.invite("es", "Ana")
+    with pytest.raises(ReviewError, match="changes no translation"):
+        desk.submit(inv, "sample.po", es_po(project).read_bytes())
+    with pytest.raises(ReviewError):
+        desk.submit(inv, "good.po", (SUBMISSIONS / "good.po").read_bytes(), document="ui")
+    assert desk.queue() == []

@@ -167,6 +167,9 @@ class Desk:
         with importer.staged(self.config, inv.lang, data, filename, document) as (report, locales):
             if not report.ok:
                 raise ReviewError(f"{report.filename}: {len(report.errors)} error(s); fix them before submitting")
+            if not report.changes:
+                raise ReviewError(f"{report.filename}: this file changes no translation of {report.document}; "
+                                  "is it the file you translated, and the right document?")
             if report.document in self.config.cards:    # a card that overflows would stop the build
                 shown = preview(self.config, inv.lang, report.document, locales, [])
                 if not shown.fits:
