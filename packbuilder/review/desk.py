@@ -18,7 +18,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterator
 
-from ..catalogs import catalog_path
 from ..config import Pack
 from ..errors import PackbuilderError
 from ..stats import Progress, progress
@@ -323,9 +322,6 @@ class Desk:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def catalog_path(self, lang: str, document: str) -> Path:
-        return catalog_path(self.config.locales_dir, lang, document)
 
 
 def who(inv: Invitation) -> str:
