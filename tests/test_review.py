@@ -42,6 +42,13 @@ def locales_bytes(project: Path) -> dict:
     return {p: p.read_bytes() for p in (project / "locales").rglob("*") if p.is_file()}
 
 
+def msgfmt(path: Path) -> None:
+    """Check a catalog with GNU gettext's own checker (``msgfmt -c``)."""
+    import subprocess
+    done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def edited(project: Path, english: str, new: str) -> bytes:
     """Return our Spanish catalog with one entry's translation replaced, as a translator's file."""
     from packbuilder.catalogs import render_catalog
@@ -186,6 +193,7 @@ def test_accept_runs_the_import_with_its_backup(desk, project):
         "Escuche con atención."
     assert es_po(project).with_name("sample.po.bak").read_bytes() == old
     assert desk.store.submission(sub.id).status == "accepted" and desk.queue() == []
+    msgfmt(es_po(project))
     with pytest.raises(ReviewError, match="already accepted"):
         desk.accept(sub.id)
 
@@ -239,6 +247,7 @@ def test_a_reviewers_sign_off_removes_the_draft_notice_and_credits_them(desk, pr
     po = read_catalog(es_po(project), "es")
     assert po.header("X-Review-Status") == "reviewed" and po.header("X-Reviewed-By") == "Marta Ruiz, Colectiva Ejemplo"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", po.header("X-Review-Date"))
+    msgfmt(es_po(project))
     code, _, err = run_cli("build", "--pack", str(project / "pack.toml"), "--out", str(tmp_path / "dist"), "--quiet")
     assert code == 0, err
     assert "Draft translation" not in pdftext(tmp_path / "dist/minimal/es/sample.pdf")
