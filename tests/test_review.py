@@ -380,3 +380,14 @@ def test_a_file_that_changes_nothing_or_names_the_wrong_document_is_not_queued(d
     with pytest.raises(ReviewError):
         desk.submit(inv, "good.po", (SUBMISSIONS / "good.po").read_bytes(), document="ui")
     assert desk.queue() == []
+
+
+def test_one_link_cannot_fill_the_disk_with_uploads(desk, monkeypatch):
+    import packbuilder.review.desk as desk_module
+    monkeypatch.setattr(desk_module, "UPLOADS_KEPT", 2)
+    _, inv = desk.invite("es", "Ana")
+    data = (SUBMISSIONS / "good.po").read_bytes()
+    desk.upload(inv, "a.po", data)
+    desk.upload(inv, "b.po", data)
+    with pytest.raises(ReviewError, match="try again tomorrow"):
+        desk.upload(inv, "c.po", data)

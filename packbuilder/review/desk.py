@@ -28,6 +28,7 @@ from .preview import Preview, preview
 from .store import DEFAULT_DATA_DIR, Invitation, Store, Submission, Upload, now
 
 MAX_UPLOAD = 1024 * 1024             # a catalog of our longest document is ~60 kB
+UPLOADS_KEPT = 200                   # checked files one link may keep for a day (a full disk is a loss too)
 ROLES = ("translator", "reviewer")
 MAINTAINER = "maintainer"
 LOCALES_LOCK = threading.Lock()
@@ -138,6 +139,9 @@ class Desk:
 
     def upload(self, inv: Invitation, filename: str, data: bytes, document: str | None = None) -> tuple[Report, Upload]:
         """Check an uploaded file (as :meth:`check`) and keep it, so the translator can submit it."""
+        kept = self.store.query("SELECT count(*) FROM uploads WHERE invitation_id = ?", (inv.id,))[0][0]
+        if kept >= UPLOADS_KEPT:
+            raise ReviewError(f"this link has uploaded {kept} files today; submit one, or try again tomorrow")
         report = self.check(inv, filename, data, document)
         with self.store.transaction() as db:
             db.execute("DELETE FROM uploads WHERE created < ?", ((now() - timedelta(days=1)).isoformat(),))
