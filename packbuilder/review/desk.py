@@ -139,12 +139,14 @@ class Desk:
 
     def upload(self, inv: Invitation, filename: str, data: bytes, document: str | None = None) -> tuple[Report, Upload]:
         """Check an uploaded file (as :meth:`check`) and keep it, so the translator can submit it."""
-        kept = self.store.query("SELECT count(*) FROM uploads WHERE invitation_id = ?", (inv.id,))[0][0]
+        since = (now() - timedelta(days=1)).isoformat()
+        kept = self.store.query("SELECT count(*) FROM uploads WHERE invitation_id = ? AND created >= ?",
+                                (inv.id, since))[0][0]
         if kept >= UPLOADS_KEPT:
             raise ReviewError(f"this link has uploaded {kept} files today; submit one, or try again tomorrow")
         report = self.check(inv, filename, data, document)
         with self.store.transaction() as db:
-            db.execute("DELETE FROM uploads WHERE created < ?", ((now() - timedelta(days=1)).isoformat(),))
+            db.execute("DELETE FROM uploads WHERE created < ?", (since,))
             cur = db.execute("INSERT INTO uploads (invitation_id, filename, document, data, sha256, created) "
                              "VALUES (?,?,?,?,?,?)", (inv.id, report.filename, document or "", data, sha256(data),
                                                       now().isoformat()))
