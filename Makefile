@@ -23,8 +23,13 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 pack: lockcheck system $(STAMP)
 	$(VENV)/bin/packbuilder build
 
-test: lockcheck test-system $(STAMP)
+test: lockcheck test-system $(STAMP) tests/web/node_modules
 	$(VENV)/bin/python -m pytest
+
+# axe-core for the web app's accessibility tests, exactly as tests/web/package-lock.json says.
+tests/web/node_modules: tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund
+	touch $@
 
 serve: lockcheck system $(STAMP)
 	$(VENV)/bin/packbuilder serve

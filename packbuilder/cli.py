@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     ws.add_argument("--seed", type=int, default=1)
     ws.add_argument("--name", default="word-search", help="activity name for the block")
 
+    srv = sub.add_parser("serve", help="start the web app (library, pack builder, builds)")
+    srv.add_argument("--pack", type=Path, default=DEFAULT_PACK, help="the pack the library shows first")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--admin-password", metavar="PW",
+                     help="needed to serve beyond this machine; also PACKBUILDER_ADMIN_PASSWORD")
+
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -304,7 +311,16 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    from .web.serve import serve, settings_from
+
+    settings = settings_from(args.pack, args.host, args.port, args.admin_password)
+    console.print(f"Serving the pack library on http://{args.host}:{args.port}/ (Ctrl+C stops)", highlight=False)
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"serve": cmd_serve, "fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -84,12 +84,16 @@ def _entries(catalog: Catalog) -> list[Message]:
 
 
 def match_ratio(submitted: Catalog, english: dict[str, str]) -> float:
-    """Return the share of the file's entries whose msgctxt or English is in the document."""
+    """Return the share of the file's entries whose msgctxt, or English under a msgctxt, is in the document.
+
+    Every entry of ours has a msgctxt, and PO tools keep it; an entry without one is another
+    project's, however common its English ("Log in").
+    """
     entries = _entries(submitted)
     if not entries:
         return 0.0
     texts = set(english.values())
-    hits = sum(1 for m in entries if str(m.context) in english or _msgid(m) in texts)
+    hits = sum(1 for m in entries if m.context and (str(m.context) in english or _msgid(m) in texts))
     return hits / len(entries)
 
 

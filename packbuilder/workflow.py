@@ -64,14 +64,18 @@ def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str], do
     if report.writes or (review and accept_review):
         data = render_catalog(ours)
         if data != target.read_bytes():
-            backup = target.with_name(f"{target.name}.{_stamp()}.bak")
-            shutil.copy2(target, backup)
+            shutil.copy2(target, backup_path(target))
             write_catalog(target, ours)
     return target, report
 
 
 def _stamp() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def backup_path(target: Path) -> Path:
+    """Return a new timestamped backup name for ``target``: each import or sign-off keeps its own."""
+    return target.with_name(f"{target.name}.{_stamp()}.bak")
 
 
 def backups(target: Path) -> list[Path]:

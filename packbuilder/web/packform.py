@@ -1,0 +1,254 @@
+"""The pack form: a pack.toml as form fields and back, validated by the CLI's own load_pack.
+
+Field names are the config keys the CLI's messages name (``brand.primary``,
+``brand.contact.es.hours``, ``services[2].phone``), so each message lands beside its field.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import tomlkit
+from tomlkit.items import Table
+
+from ..brand import CATEGORIES, CONTACT_FIELDS, LOGO_TYPES, MAX_LOGO, commercial_problems, svg_problem
+from ..config import CARD_SIZES, PAPERS, Pack, load_pack
+from ..content import load_content, parse_document
+from ..errors import ConfigError, ContentError, PackbuilderError, Problem
+from .settings import Settings
+
+KEY = re.compile(r"Config value '([^']+)': ")
+SERVICE_FIELDS = ("name", "category", "phone", "address", "hours")
+
+
+@dataclass
+class PackForm:
+    """What the form shows: values by config key, services as rows, and problems by key."""
+
+    name: str
+    values: dict[str, object] = field(default_factory=dict)
+    services: list[dict[str, object]] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)        # problems that name no field
+    logo: str = ""                                           # the saved logo's file name
+
+    def value(self, key: str, default: object = "") -> object:
+        return self.values.get(key, default)
+
+    def add_error(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+@lru_cache(maxsize=4)
+def available(content_dir: Path) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Return the (id, title) of every handout and every card packbuilder's content holds."""
+    handouts, cards = [], []
+    for path in sorted(content_dir.glob("*.md")):
+        try:
+            doc = parse_document(path)
+        except ContentError:
+            continue
+        (cards if doc.kind == "card" else handouts).append((doc.id, doc.title.text))
+    return tuple(handouts), tuple(cards)
+
+
+def languages_of(locales_dir: Path) -> list[str]:
+    """Return the languages packbuilder has catalogs for (English first)."""
+    return ["en", *sorted(p.name for p in locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir() and p.name != "en")]
+
+
+def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
+    """Return the form of the pack file at ``path`` and its tomlkit document (comments kept)."""
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    data = doc.unwrap()
+    pack, brand, cards = data.get("pack", {}), data.get("brand", {}), data.get("cards", {})
+    values: dict[str, object] = {
+        "pack.title": pack.get("title", ""), "pack.languages": pack.get("languages", ["en"]),
+        "pack.documents": pack.get("documents", []), "pack.paper": pack.get("paper", "letter"),
+        "pack.use": pack.get("use", "non-commercial"), "cards.include": cards.get("include", []),
+        "cards.size": cards.get("size", "business-us"), "brand.name": brand.get("name", ""),
+        "brand.primary": brand.get("primary", "#0b5e63"), "brand.accent": brand.get("accent", "#f2e8d5"),
+        "brand.discreet": ["*"] if brand.get("discreet") is True else brand.get("discreet", [])}
+    for key, value in brand.get("contact", {}).items():
+        if isinstance(value, dict):
+            values.update({f"brand.contact.{key}.{k}": v for k, v in value.items()})
+        else:
+            values[f"brand.contact.{key}"] = value
+    services = []
+    for item in data.get("services", []):
+        row = {k: item.get(k, "") for k in SERVICE_FIELDS}
+        row.update({f"notes.{lang}": text for lang, text in item.get("notes", {}).items()})
+        services.append(row)
+    return PackForm(name, values, services, logo=str(brand.get("logo", ""))), doc
+
+
+def form_from_post(name: str, form, langs: list[str]) -> PackForm:  # type: ignore[no-untyped-def]
+    """Return the PackForm a submitted form describes (nothing validated yet)."""
+    lists = ("pack.languages", "pack.documents", "cards.include", "brand.discreet")
+    values: dict[str, object] = {k: [str(v) for v in form.getlist(k)] for k in lists}
+    for key in ("pack.title", "pack.paper", "pack.use", "cards.size", "brand.name", "brand.primary",
+                "brand.accent"):
+        values[key] = str(form.get(key, "")).strip()
+    for lang in ["", *langs]:
+        for f in CONTACT_FIELDS:
+            key = f"brand.contact.{lang + '.' if lang else ''}{f}"
+            if str(form.get(key, "")).strip():
+                values[key] = str(form.get(key, "")).strip()
+    services = []
+    n = 1
+    while f"services[{n}].name" in form:
+        row = {k: str(form.get(f"services[{n}].{k}", "")).strip() for k in SERVICE_FIELDS}
+        row.update({f"notes.{lang}": str(form.get(f"services[{n}].notes.{lang}", "")).strip() for lang in langs})
+        services.append(row)
+        n += 1
+    return PackForm(name, values, services, logo=str(form.get("logo_saved", "")))
+
+
+def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: str) -> tomlkit.TOMLDocument:
+    """Write the form's values into ``doc`` in place; comments and keys the form does not show stay."""
+    v = pf.values
+    pack = _table(doc, "pack")
+    pack["name"] = pf.name
+    for key in ("title", "languages", "documents", "paper", "use"):
+        _set(pack, key, v.get(f"pack.{key}"))
+    doc["paths"] = _table(doc, "paths")
+    for key, value in paths.items():             # packbuilder's own content, catalogs and layouts only
+        doc["paths"][key] = value
+    cards = _table(doc, "cards")
+    _set(cards, "include", v.get("cards.include"))
+    _set(cards, "size", v.get("cards.size"))
+    brand = _table(doc, "brand")
+    for key in ("name", "primary", "accent"):
+        _set(brand, key, v.get(f"brand.{key}"))
+    _set(brand, "logo", logo)
+    discreet = v.get("brand.discreet") or []
+    _set(brand, "discreet", True if discreet == ["*"] else discreet)
+    contact = tomlkit.table()
+    shared = {k.split(".")[-1]: val for k, val in v.items() if k.count(".") == 2 and k.startswith("brand.contact.")}
+    for key, value in shared.items():
+        contact[key] = value
+    for key, value in sorted(v.items()):
+        if key.count(".") == 3 and key.startswith("brand.contact."):
+            lang, fld = key.split(".")[2:]
+            if lang not in contact:
+                contact[lang] = tomlkit.table()
+            contact[lang][fld] = value
+    if len(contact) or "contact" in brand:
+        brand["contact"] = contact
+    services = tomlkit.aot()
+    for row in pf.services:
+        item = tomlkit.table()
+        for key in SERVICE_FIELDS:
+            if row.get(key):
+                item[key] = row[key]
+        notes = {k.split(".", 1)[1]: t for k, t in row.items() if k.startswith("notes.") and t}
+        if notes:
+            inline = tomlkit.inline_table()
+            inline.update(notes)
+            item["notes"] = inline
+        services.append(item)
+    if "services" in doc:
+        del doc["services"]
+    if len(services):
+        doc["services"] = services
+    return doc
+
+
+def _table(doc, key: str) -> Table:  # type: ignore[no-untyped-def]
+    if key not in doc:
+        doc[key] = tomlkit.table()
+    return doc[key]
+
+
+def _set(table, key: str, value) -> None:  # type: ignore[no-untyped-def]
+    """Set ``key`` (keeping its comment), or remove it when the form left it empty."""
+    if value in ("", None, []) and not isinstance(value, bool):
+        if key in table:
+            del table[key]
+        return
+    if key in table:
+        old = table.item(key)
+        comment = old.trivia.comment
+        table[key] = value
+        if comment:
+            table.item(key).trivia.comment = comment
+            table.item(key).trivia.comment_ws = old.trivia.comment_ws or "  "
+    else:
+        table[key] = value
+
+
+def own_paths(folder: Path, settings: Settings) -> dict[str, str]:
+    """Return [paths] from ``folder`` to packbuilder's own content, locales, layouts and assets."""
+    root = settings.content_root
+    return {k: os.path.relpath(root / k, folder) for k in ("content", "locales", "layouts", "assets")}
+
+
+def check_logo(filename: str, data: bytes) -> tuple[str, str | None]:
+    """Return (suffix, problem) for an uploaded logo: a plain name, SVG or PNG, small, no script."""
+    if not filename:
+        return "", None
+    if "/" in filename or "\\" in filename or ".." in filename or filename.startswith("."):
+        return "", f"the file name {filename[:80]!r} must be a plain file name, not a path"
+    suffix = Path(filename).suffix.lower()
+    if suffix not in LOGO_TYPES:
+        return "", f"{filename!r} must be an SVG or PNG file"
+    if len(data) > MAX_LOGO:
+        return "", f"{filename!r} is {len(data) // 1024} KB; a logo must be under {MAX_LOGO // 1024} KB"
+    if suffix == ".png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "", f"{filename!r} is not a PNG image"
+    if suffix == ".svg" and (why := svg_problem(data)):
+        return "", f"{filename!r}: {why}"
+    return suffix, None
+
+
+def validate(doc: tomlkit.TOMLDocument, folder: Path, pf: PackForm) -> Pack | None:
+    """Check ``doc`` as the CLI does (written beside the real file, then load_pack); file its problems."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".check-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(tomlkit.dumps(doc))
+        config = load_pack(Path(tmp))
+        docs = load_content(config.content_dir, list(config.documents), list(config.cards))
+        problems = commercial_problems(config.use, docs, config.path)
+        if problems:
+            raise ConfigError("", problems=problems)
+        return config
+    except PackbuilderError as exc:
+        for problem in exc.as_problems():
+            file_problem(pf, problem)
+        return None
+    finally:
+        os.unlink(tmp)
+
+
+def file_problem(pf: PackForm, problem: Problem) -> None:
+    """Put a CLI problem beside the field it names (the summary at the top lists them all)."""
+    match = KEY.match(problem.message)
+    if match:
+        pf.add_error(match.group(1), problem.message[match.end():])
+    elif "commercial" in problem.message:
+        pf.add_error("pack.use", problem.message)
+    else:
+        pf.general.append(problem.message)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` in one step: a reader (or the CLI) sees the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+CHOICES = {"paper": PAPERS, "size": CARD_SIZES, "categories": CATEGORIES, "contact": CONTACT_FIELDS}

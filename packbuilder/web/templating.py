@@ -1,0 +1,80 @@
+"""Jinja2 pages: one environment, the page language from the ui catalogs, the CSRF token in every form."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from ..catalogs import UI_DOMAIN, DocTranslation, Edition, catalog_path, load_translation
+from ..i18n import Language, language
+from ..ui import STRINGS
+from .security import CSRF_FIELD
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+LANG_COOKIE = "pb_lang"
+UI_LANGUAGES = ("en", "zh_Hans", "es")          # languages the app's own words are translated into
+
+
+@lru_cache(maxsize=32)
+def _ui(locales_dir: Path, code: str, mtime: float) -> Edition:
+    english = {f"ui/{k}": v[0] for k, v in STRINGS.items()}
+    path = catalog_path(locales_dir, code, UI_DOMAIN)
+    tr = load_translation(path, code, english) if code != "en" and path.is_file() else \
+        DocTranslation(None, None, {})  # type: ignore[arg-type]
+    return Edition(code, {UI_DOMAIN: tr})
+
+
+def ui_edition(locales_dir: Path, code: str) -> Edition:
+    """Return the ui catalog of ``code`` (re-read when the file changes)."""
+    path = catalog_path(locales_dir, code, UI_DOMAIN)
+    return _ui(locales_dir, code, path.stat().st_mtime if path.is_file() else 0.0)
+
+
+def page_language(request: Request, offered: tuple[str, ...] = UI_LANGUAGES) -> str:
+    """Return the language asked for (``?lang=``, then the cookie, then the browser), else en."""
+    for wanted in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if wanted in offered:
+            return wanted
+    accept = request.headers.get("accept-language", "").lower()
+    for part in accept.split(","):
+        tag = part.split(";")[0].strip()
+        if tag.startswith("zh") and "zh_Hans" in offered:
+            return "zh_Hans"
+        if tag[:2] in offered:
+            return tag[:2]
+    return "en"
+
+
+def render(request: Request, name: str, context: dict | None = None, *, status_code: int = 200,
+           lang: str | None = None) -> HTMLResponse:
+    """Render the page ``name`` in the page language, with ``t()``, ``csrf()`` and who is logged in."""
+    from .auth import can_write, current_user
+    settings = request.app.state.settings
+    code = lang or page_language(request)
+    edition = ui_edition(settings.root.resolve() / "locales", code)
+
+    def t(key: str, **values: object) -> str:
+        return edition.ui(key, **{k: str(v) for k, v in values.items()})
+
+    def csrf() -> Markup:
+        token = request.scope.get("state", {}).get("csrftoken", "")
+        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+    page: Language = language(code)
+    ctx = {"request": request, "t": t, "csrf": csrf, "page_lang": page, "lang_code": code,
+           "languages": [language(c) for c in UI_LANGUAGES], "can_write": can_write(request),
+           "user": current_user(request), "open_writes": settings.open_writes,
+           "static_version": STATIC_VERSION, **(context or {})}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.query_params.get("lang") == code:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="strict", httponly=True)
+    return response
+
+
+STATIC_VERSION = str(int(max((p.stat().st_mtime for p in (HERE / "static").iterdir()), default=0)))
