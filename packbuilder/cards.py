@@ -33,11 +33,20 @@ def resources_card(config):  # type: ignore[no-untyped-def]
                     (Container("front", "", ()), Container("back", "", ())), ())
 
 
-def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "") -> str:
+# Card text: as large as the face allows up to SIZES[0], never under 8 pt (Chinese included);
+# at 8 pt the leading may close up to TIGHT before the face is reported as not fitting.
+SIZES = (9.0, 8.75, 8.5, 8.25, 8.0)
+LEADING, TIGHT = 1.22, 1.12
+
+
+def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "",
+             type_size: float = SIZES[-1], leading: float = LEADING) -> str:
     """Return the page CSS of one face: trim size, bleed, safe area, background into the bleed."""
     card = CARD_SIZES[size]
     background = "var(--accent)" if face == "back" else "#fff"
-    return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; --bleed: {card.bleed}mm; }}\n"
+    return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; "
+            f"--bleed: {card.bleed}mm; --card-size: {type_size}pt; --card-leading: {leading}; "
+            f"--card-leading-cjk: {leading + 0.1:.2f}; --gap: {1 if leading >= LEADING else 0.4}; }}\n"
             f"@page {{ size: {card.css()}; bleed: {card.bleed}mm; margin: 0; background: {background};"
             " @top-center { content: none } @bottom-left { content: none } @bottom-right { content: none } }")
 
@@ -55,7 +64,8 @@ def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
 
 
 def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
-    """Lay out both faces; return (documents, fit problems, tally). ``draft_fit`` stamps overflow."""
+    """Lay out both faces, each at the largest size that fits its safe area; return (documents,
+    fit problems, tally). ``draft_fit`` stamps a face that does not fit even at 8 pt."""
     from .jobs import brand_context
     doc, tally = job.doc, Tally()
     translation = job.edition.docs[doc.id]
@@ -63,27 +73,70 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
     layouts = s.config.layouts_dir
     documents, problems = [], []
     for face in FACES:
-        def html(overflowing: bool) -> str:
+        def html(overflowing: bool, size: float, leading: float = LEADING) -> str:
             return render_html(env, "card/card.html.j2", {
                 **brand_context(job, s), "discreet": s.config.brand.is_discreet(doc.id),
                 "services": services_by_category(s.config.services) if doc.id == RESOURCES else [],
                 "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
                 "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
                 "page_css": Markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
-                                             s.fonts[job.lang.code].css, s.config.brand.css())),
+                                             s.fonts[job.lang.code].css, s.config.brand.css(), size, leading)),
                 "plain": lambda seg: plain_text(translation.get(seg) or seg.text)})
         sheets = [layouts / "base.css", layouts / "card" / "card.css"]
         roots = [layouts, s.config.assets_dir, s.cache_dir]
-        document = render_document(html(False), base_dir=layouts, stylesheets=sheets, roots=roots,
+
+        def lay_out(text: str):  # type: ignore[no-untyped-def]
+            return render_document(text, base_dir=layouts, stylesheets=sheets, roots=roots,
                                    job_name=f"{job.output} ({face})", cache=cache)
+        document = fit_face(lambda size, leading=LEADING: lay_out(html(False, size, leading)))
         if len(document.pages) > 1:
             problems.append(fit_problem(doc, job.lang.code, face, len(document.pages)))
             if draft_fit:
-                stamped = render_document(html(True), base_dir=layouts, stylesheets=sheets, roots=roots,
-                                          job_name=f"{job.output} ({face})", cache=cache)
+                stamped = lay_out(html(True, SIZES[-1], TIGHT))
                 document = stamped.copy(stamped.pages[:1])
         documents.append(document)
     return documents, problems, tally
+
+
+def face_fill(document) -> float:  # type: ignore[no-untyped-def]
+    """Return how much of a face's safe area its text uses: over 1 (or a second page) does not fit."""
+    if len(document.pages) > 1:
+        return 2.0
+    from weasyprint.formatting_structure import boxes
+    page = document.pages[0]._page_box
+    body = page.children[0].children[-1]            # html > body; body's padding is the safe area
+    top, bottom = body.content_box_y(), body.content_box_y()
+    for child in body.descendants():
+        leaf = isinstance(child, boxes.LineBox) or not getattr(child, "children", None)
+        if leaf and isinstance(getattr(child, "position_y", None), (int, float)) and \
+                isinstance(getattr(child, "height", None), (int, float)):
+            bottom = max(bottom, child.position_y + child.margin_height())
+    return (bottom - top) / (page.height - top - body.padding_bottom)
+
+
+def fit_face(lay_out):  # type: ignore[no-untyped-def]
+    """Return a face laid out at the largest of SIZES whose text stays inside the safe area.
+
+    The face is laid out at 8 pt first; how much of the safe area that fills says which larger
+    size should fit (text area grows with the square of the size), and that one is tried, then
+    the sizes below it. A face that does not fit comes back with a second page.
+    """
+    smallest = lay_out(SIZES[-1])
+    fill = face_fill(smallest)
+    if fill > 1.0:
+        tight = lay_out(SIZES[-1], TIGHT)
+        return tight if face_fill(tight) <= 1.0 else _overflowing(smallest)
+    guess = SIZES[-1] / max(fill, 0.01) ** 0.5
+    for size in (size for size in SIZES[:-1] if size <= guess):
+        document = lay_out(size)
+        if face_fill(document) <= 1.0:
+            return document
+    return smallest
+
+
+def _overflowing(document):  # type: ignore[no-untyped-def]
+    """Return the face as overflowing: a second page, so that the fit check reports it."""
+    return document if len(document.pages) > 1 else document.copy(document.pages * 2)
 
 
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]

@@ -204,7 +204,8 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
     layouts = s.config.layouts_dir
     pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layout_css],
                            roots=[layouts, s.config.assets_dir, s.cache_dir], job_name=job.output,
-                           created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key)
+                           created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key,
+                           fit=True, pages=(2 if prints_grid(job) else 1) if job.layout == "activity" else None)
     meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
             "review": "draft" if job.draft else "reviewed", "key": key}
     if job.doc is not None:

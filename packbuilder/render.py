@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from .errors import LayoutError, RenderError
 from .markup import inline_links, plain_text, render_inline
+from .typeset import prepare
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
@@ -66,12 +67,12 @@ def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
         text = get(segment)
         if text:
             tally.translated += 1
-            return render_inline(text, allowed_links=inline_links(segment.text))
+            return render_inline(prepare(text, lang_tag), allowed_links=inline_links(segment.text))
         if lang_tag != "en":
             tally.fallback.append(segment.context)
-            return Markup('<span lang="en" dir="ltr">') + render_inline(segment.text) + Markup("</span>")
+            return Markup('<span lang="en" dir="ltr">') + render_inline(prepare(segment.text, "en")) + Markup("</span>")
         tally.translated += 1
-        return render_inline(segment.text)
+        return render_inline(prepare(segment.text, "en"))
     return t
 
 
@@ -182,10 +183,17 @@ def document_pdf(document, *, job_name: str, created: str, identifier: str,  # t
 
 def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
               job_name: str, created: str, cache: RenderCache | None = None,
-              identifier: str | None = None) -> tuple[bytes, int]:
-    """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job."""
-    document = render_document(html, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
+              identifier: str | None = None, fit: bool = False, pages: int | None = None) -> tuple[bytes, int]:
+    """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job.
+
+    ``fit`` copy-fits the document (packbuilder/copyfit.py) to ``pages`` pages, or to a last page
+    that is not nearly empty."""
+    from .copyfit import fit as copyfit
+
+    def lay_out(text: str):  # type: ignore[no-untyped-def]
+        return render_document(text, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
                                job_name=job_name, cache=cache)
+    document = copyfit(lay_out, html, pages) if fit else lay_out(html)
     pdf = document_pdf(document, job_name=job_name, created=created,
                        identifier=identifier or hashlib.sha256(html.encode()).hexdigest())
     return pdf, len(document.pages)
