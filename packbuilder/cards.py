@@ -34,9 +34,10 @@ def resources_card(config):  # type: ignore[no-untyped-def]
 
 
 # Card text: as large as the face allows up to SIZES[0], never under 8 pt (Chinese included);
-# at 8 pt the leading may close up to TIGHT before the face is reported as not fitting.
+# at 8 pt the leading may close up to TIGHT, and the spaces between items to a quarter,
+# before the face is reported as not fitting.
 SIZES = (9.0, 8.75, 8.5, 8.25, 8.0)
-LEADING, TIGHT = 1.22, 1.12
+LEADING, TIGHT = 1.22, 1.1
 
 
 def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "",
@@ -46,7 +47,7 @@ def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: s
     background = "var(--accent)" if face == "back" else "#fff"
     return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm; "
             f"--bleed: {card.bleed}mm; --card-size: {type_size}pt; --card-leading: {leading}; "
-            f"--card-leading-cjk: {leading + 0.1:.2f}; --gap: {1 if leading >= LEADING else 0.4}; }}\n"
+            f"--card-leading-cjk: {leading + 0.1:.2f}; --gap: {1 if leading >= LEADING else 0.25}; }}\n"
             f"@page {{ size: {card.css()}; bleed: {card.bleed}mm; margin: 0; background: {background};"
             " @top-center { content: none } @bottom-left { content: none } @bottom-right { content: none } }")
 
@@ -188,7 +189,7 @@ def revealing_words(card_pdf: bytes, job, s) -> list[str]:  # type: ignore[no-un
     import io
 
     from pypdf import PdfReader
-    text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower()
+    text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower().replace("\u2060", "")
     text = "".join(text.split()) if job.lang.code.startswith(("zh", "ja")) else " ".join(text.split())
     return [w for w in s.config.brand.revealing.get(job.lang.code, []) if w.lower() in text]
 

@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="print only the summary")
     build.add_argument("--draft", action="store_true",
-                       help="build even when card text does not fit; stamp the overflowing faces")
+                       help="build even when card text does not fit or preflight finds errors; "
+                            "stamp the overflowing faces")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -65,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     ws.add_argument("--size", type=int, default=15)
     ws.add_argument("--seed", type=int, default=1)
     ws.add_argument("--name", default="word-search", help="activity name for the block")
+
+    pre = sub.add_parser("preflight", help="read a built pack's PDFs back and report print problems")
+    pre.add_argument("folder", nargs="?", type=Path, default=Path("dist/default"), metavar="DIR",
+                     help="a built pack folder (default: %(default)s)")
+    pre.add_argument("--format", choices=("text", "json"), default="text")
 
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
@@ -290,7 +296,26 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+def cmd_preflight(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from .preflight import preflight_folder
+
+    report = preflight_folder(args.folder)
+    if args.format == "json":
+        console.print_json(json.dumps(report.verdict(), ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            console.print(f"{finding.severity}: {finding}", highlight=False, markup=False)
+        smallest = min((r.smallest for r in report.files if r.smallest), default=0.0)
+        console.print(f"Preflight: {args.folder}: {len(report.files)} PDF(s), "
+                      f"{sum(r.pages for r in report.files)} page(s), smallest type {smallest:.1f} pt; "
+                      f"{len(report.errors)} error(s), {len(report.findings) - len(report.errors)} warning(s) "
+                      f"in {report.seconds:.2f} s.", highlight=False)
+    return 1 if report.errors else 0
+
+
+COMMANDS = {"preflight": cmd_preflight, "fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 MM = 72 / 25.4                       # PDF points per millimetre
 MARK_GAP, MARK_LEN = 2.0, 5.0        # crop marks start 2 mm outside the trim and are 5 mm long
 MARGIN = MARK_GAP + MARK_LEN + 1.0   # room the marks need between the grid and the paper edge
+PRINTABLE = 6.0                      # mm an office printer leaves unprinted at the paper edge
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,16 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -
     for y in ys:       # horizontal marks left and right of the grid
         for x in (left - MARK_GAP - MARK_LEN, right + MARK_GAP):
             lines.append(f'<i style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0.1mm"></i>')
-    caption_top = max(1.0, top - MARK_GAP - MARK_LEN - 4.0)
+    # the caption runs up the left margin, beside the marks and inside the 6 mm an office printer
+    # leaves unprinted (across the top it would sit 1.7 mm from the edge of a Letter sheet)
+    length = bottom - top
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(caption)}</title>'
             f"<style>{page_css}\n@page {{ size: {g.width}mm {g.height}mm; margin: 0 }}"
             f" body {{ margin: 0; font-family: {font_css}; }}"
             " i { position: absolute; background: #000; }"
-            f" p {{ position: absolute; left: {left:.3f}mm; top: {caption_top:.3f}mm; margin: 0;"
-            " font-size: 7pt; color: #444; }</style></head><body>"
+            f" p {{ position: absolute; left: {PRINTABLE:.3f}mm; top: {bottom:.3f}mm; width: {length:.3f}mm; margin: 0;"
+            " transform-origin: 0 0; transform: rotate(-90deg); font-size: 7pt; line-height: 1.2; color: #444; }"
+            "</style></head><body>"
             f"<p>{escape(caption)}</p>{''.join(lines)}</body></html>")
 
 

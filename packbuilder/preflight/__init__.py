@@ -86,8 +86,11 @@ def kind_of(path: str) -> str:
 def check_pdf(path: str, data: bytes, kind: str) -> FileReport:
     """Run every check on one PDF."""
     pages = read_pdf(data)
-    findings = [f for page in pages for check in PAGE_CHECKS for f in check(path, page, kind)]
-    findings += [f for check in DOCUMENT_CHECKS for f in check(path, pages, kind)]
+    if kind == "card-sheet":              # the cards are checked in their own PDF; here, the paper
+        findings = [f for page in pages for f in safe_area(path, page, kind)]
+    else:
+        findings = [f for page in pages for check in PAGE_CHECKS for f in check(path, page, kind)]
+        findings += [f for check in DOCUMENT_CHECKS for f in check(path, pages, kind)]
     smallest = min((ln.smallest for p in pages for ln in p.lines), default=0.0)
     return FileReport(path, kind, len(pages), smallest, findings)
 

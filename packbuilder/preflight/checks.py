@@ -100,7 +100,7 @@ def hyphenation(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
             run.append(ln)
             nxt = lines[i + 1].text.split()[:1] if i + 1 < len(lines) else []
             word = (ln.text.split() or [""])[-1].rstrip(HYPHEN) + (nxt[0] if nxt else "")
-            if ln.size >= body * 1.12 or ln.bold and len(ln.text) < 60:
+            if ln.size >= body * 1.2 or (ln.size >= body * 1.05 and ln.bold):
                 yield Finding(path, page.number, "hyphenated-heading", f"the heading breaks {word!r} with a hyphen",
                               LAYOUT_FIX + " (headings are set with hyphens: manual)")
             elif FILEISH.search(word):
@@ -143,8 +143,8 @@ def type_size(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
         yield Finding(path, page.number, "type-size", f"text set at {smallest:.1f} pt (the minimum is {TYPE_MIN:.0f} pt)",
                       "raise the font size in the layout")
     if kind == "card":
-        for page in pages:
-            size = body_size([page])
+        for page in pages:                # the credit line is fine print, at 7 pt
+            size = body_size([page], above=TYPE_MIN + 0.05)
             if size and size < CARD_BODY_MIN - 0.05:
                 yield Finding(path, page.number, "card-type-size",
                               f"the card's text is set at {size:.1f} pt (cards need {CARD_BODY_MIN:.0f} pt or more)",
@@ -193,12 +193,16 @@ def _render(page: Page):  # type: ignore[no-untyped-def]
 
 
 def _background(image, page: Page, ln: Line) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
-    """Return the most common colour in the line's box (the text itself covers little of it)."""
+    """Return the most common colour just around the line's box (outside the letters themselves)."""
     left, _, _, top = page.raw.get_mediabox()
-    box = (int((ln.x0 - left) * SCALE), int((top - ln.y1) * SCALE),
-           int((ln.x1 - left) * SCALE) + 1, int((top - ln.y0) * SCALE) + 1)
-    colours = image.crop(box).getcolors(1 << 16) or [(1, (255, 255, 255))]
-    return max(colours)[1]
+    x0, y0 = int((ln.x0 - left) * SCALE) - 2, int((top - ln.y1) * SCALE) - 2
+    x1, y1 = int((ln.x1 - left) * SCALE) + 3, int((top - ln.y0) * SCALE) + 3
+    ring = [image.crop(box) for box in ((x0, y0, x1, y0 + 1), (x0, y1 - 1, x1, y1), (x0, y0, x0 + 1, y1), (x1 - 1, y0, x1, y1))]
+    counts: dict = {}
+    for part in ring:
+        for n, colour in part.getcolors(1 << 16) or []:
+            counts[colour] = counts.get(colour, 0) + n
+    return max(counts, key=counts.get) if counts else (255, 255, 255)
 
 
 def writing_lines(path: str, page: Page, kind: str) -> Iterator[Finding]:
@@ -208,7 +212,7 @@ def writing_lines(path: str, page: Page, kind: str) -> Iterator[Finding]:
     seen = set()
     for a, b in zip(spans, spans[1:]):
         same = abs((a.y1 - a.y0) - (b.y1 - b.y0)) < 0.3 and abs(a.x0 - b.x0) < 0.3 and abs(a.x1 - b.x1) < 0.3
-        if same and abs(a.y0 - b.y1) < 0.5 and a.fill == b.fill and a.fill not in seen:
+        if same and abs(a.y0 - b.y1) < 0.5 and a.fill == b.fill and a.fill not in seen and a.x1 - a.x0 > 40 * MM:
             seen.add(a.fill)
             grey = round(0.299 * a.fill[0] + 0.587 * a.fill[1] + 0.114 * a.fill[2])
             if (ratio := contrast((grey,) * 3, (255, 255, 255))) < 3.0:

@@ -84,26 +84,33 @@ def _line(chars: list[tuple]) -> Line | None:
                 Counter(c[6] for c in ink).most_common(1)[0][0], all(c[7] for c in ink))
 
 
+def _near(c: tuple, ref: tuple) -> bool:
+    """Whether character ``c`` sits on the line of ``ref``: its middle within ref's height."""
+    middle, tol = (c[2] + c[4]) / 2, 0.3 * max(c[5], ref[5])
+    return ref[2] - tol < middle < ref[4] + tol
+
+
 def _lines(textpage) -> list[Line]:  # type: ignore[no-untyped-def]
     """Group the characters of a text page into lines: runs that share a baseline and touch."""
-    runs: list[list[tuple]] = []
+    runs: list[list] = []                   # [characters, first ink, last ink]
     for c in _chars(textpage):
         if c[0].isspace() or c[3] <= c[1]:
             if runs:
-                runs[-1].append(c)
+                runs[-1][0].append(c)
             continue
-        for run in reversed(runs[-12:]):           # the same baseline, within reach
-            ink = [x for x in run if not x[0].isspace() and x[3] > x[1]]
-            tol = 0.35 * max(c[5], ink[-1][5])
-            if (abs(c[2] - ink[-1][2]) < tol or abs(c[2] - ink[0][2]) < tol) and \
-                    ink[0][1] - 3 * c[5] < c[1] < ink[-1][3] + 3 * c[5]:
-                run.append(c)
-                if c[1] < ink[-1][1] - tol:           # placed before text already read: keep x order
-                    run.sort(key=lambda x: x[1])
+        for run in reversed(runs[-12:]):           # the same line, within reach
+            first, last = run[1], run[2]
+            if (_near(c, last) or _near(c, first)) and first[1] - 3 * c[5] < c[1] < last[3] + 3 * c[5]:
+                run[0].append(c)
+                if c[1] < last[1] - 1:             # placed before text already read: keep x order
+                    run[0].sort(key=lambda x: x[1])
+                    run[1] = min(run[1], c, key=lambda x: x[1])
+                else:
+                    run[2] = c
                 break
         else:
-            runs.append([c])
-    return [line for run in runs if (line := _line(run)) is not None]
+            runs.append([[c], c, c])
+    return [line for run in runs if (line := _line(run[0])) is not None]
 
 
 def _shapes(page) -> list[Shape]:  # type: ignore[no-untyped-def]
@@ -134,10 +141,11 @@ def read_pdf(data: bytes) -> list[Page]:
     return pages
 
 
-def body_size(pages: list[Page]) -> float:
-    """Return the size most characters of a document are set in."""
-    sizes = Counter()
+def body_size(pages: list[Page], above: float = 0.0) -> float:
+    """Return the size most characters of a document are set in (of those larger than ``above``)."""
+    sizes: Counter = Counter()
     for page in pages:
         for line in page.lines:
-            sizes[round(line.size, 1)] += len(line.text)
+            if line.size > above:
+                sizes[round(line.size, 1)] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 0.0
