@@ -53,10 +53,12 @@ def page_counter_css(template: str) -> str:
 
 def environment(layouts_dir: Path) -> jinja2.Environment:
     """Return the Jinja environment: autoescape on, undefined names are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters["typeset"] = prepare           # a language's quotation marks and CJK last lines
+    return env
 
 
 def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
