@@ -108,10 +108,9 @@ def face_fill(document) -> float:  # type: ignore[no-untyped-def]
     body = page.children[0].children[-1]            # html > body; body's padding is the safe area
     top, bottom = body.content_box_y(), body.content_box_y()
     for child in body.descendants():
-        leaf = isinstance(child, boxes.LineBox) or not getattr(child, "children", None)
-        if leaf and isinstance(getattr(child, "position_y", None), (int, float)) and \
+        if child is not body and isinstance(getattr(child, "position_y", None), (int, float)) and \
                 isinstance(getattr(child, "height", None), (int, float)):
-            bottom = max(bottom, child.position_y + child.margin_height())
+            bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
     return (bottom - top) / (page.height - top - body.padding_bottom)
 
 

@@ -33,16 +33,19 @@ def quotes(text: str, lang: str) -> str:
 
 
 def _quote_part(s: str, open1: str, close1: str, open2: str, close2: str) -> str:
-    out, inner = [], 0                                # inner: single quotes open
+    out, inner, outer = [], 0, 0                     # quotations open, single and double
     for i, ch in enumerate(s):
         before = s[i - 1] if i else " "
         opening = before.isspace() or before in "([{—–-/" or before in (open1, open2)
-        if ch == '"':
-            out.append(open1 if opening else close1)
+        if ch == '"':                                # opens unless a quotation is open: 他说"不要"
+            out.append(close1 if outer and not opening else open1)
+            outer = outer - 1 if outer and not opening else outer + 1
         elif ch == "“":
             out.append(open1)
+            outer += 1
         elif ch == "”":
             out.append(close1)
+            outer = max(outer - 1, 0)
         elif ch == "‘" or (ch == "'" and opening):
             out.append(open2)
             inner += 1
