@@ -55,7 +55,8 @@ class BuildReport:
 
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
-          jobs: int | None = None, progress: Progress | None = None, draft: bool = False) -> BuildReport:
+          jobs: int | None = None, progress: Progress | None = None, draft: bool = False,
+          print_shop: bool = False) -> BuildReport:
     """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
     start = time.monotonic()
     config = load_pack(pack_path)                                  # what to build, validated once
@@ -75,7 +76,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         with build_lock(out_dir, config.name):
             built = build_date()
             fonts = prepare_fonts(planned, font_cache(), config, built)   # no tofu; subsets
-            setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft)
+            setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft, print_shop)
             outputs, reused = render_all(planned, setting, target, renderer, progress,   # -> PDF
                                          group=contents_group, then=contents_sheet)
             checked_pdfs = preflight(outputs, draft)                        # read every PDF back

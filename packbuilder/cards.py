@@ -88,7 +88,7 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
 
         def lay_out(text: str):  # type: ignore[no-untyped-def]
             return render_document(text, base_dir=layouts, stylesheets=sheets, roots=roots,
-                                   job_name=f"{job.output} ({face})", cache=cache)
+                                   job_name=f"{job.output} ({face})", cache=cache, print_shop=s.print_shop)
         document = fit_face(lambda size, leading=LEADING: lay_out(html(False, size, leading)))
         if len(document.pages) > 1:
             problems.append(fit_problem(doc, job.lang.code, face, len(document.pages)))
@@ -152,7 +152,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     created = s.built.strftime("%Y-%m-%dT%H:%M:%SZ")
     front, back = documents
     card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
-                            created=created, identifier=key)
+                            created=created, identifier=key, print_shop=s.print_shop)
     meta = {"language": job.lang.code, "layout": "card", "card": job.doc.id, "size": s.config.card_size,
             "review": "draft" if job.draft else "reviewed", "key": key, "document": job.doc.id,
             "source": {"title": job.doc.source.title, "author": job.doc.source.author,
@@ -166,16 +166,16 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
             f"shows {w!r}; reword the front or move that text to the back") for w in found])
     outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
     for paper in s.config.sheets:
-        g = grid(paper, CARD_SIZES[s.config.card_size])
+        g = grid(paper, CARD_SIZES[s.config.card_size], gutter=s.print_shop)
         caption = (f"{plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)}"
                    f" · {job.lang.name} · {g.count}-up · {job.edition.ui('print-cards')}")
         marks = render_document(
             marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack,
                        s.fonts[job.lang.code].css),
             base_dir=s.config.layouts_dir, stylesheets=[], roots=[s.config.layouts_dir, s.cache_dir],
-            job_name=f"{job.output} sheet {paper}", cache=cache)
+            job_name=f"{job.output} sheet {paper}", cache=cache, print_shop=s.print_shop)
         sheet = document_pdf(marks.copy(marks.pages * 2), job_name=f"{job.output} sheet {paper}",
-                             created=created, identifier=key + paper)
+                             created=created, identifier=key + paper, print_shop=s.print_shop)
         path = job.output.replace(".pdf", f"-sheet-{paper}.pdf")
         outputs.append(Output(path, impose(card_pdf, sheet, g),
                               {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true",
                        help="build even when card text does not fit or preflight finds errors; "
                             "stamp the overflowing faces")
+    build.add_argument("--print-shop", action="store_true",
+                       help="write PDF/X-4 for a print shop: CMYK output intent, text in 100%% K, "
+                            "card sheets with a gutter and bleed around every card")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -100,7 +103,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         bar.start()
     try:
         report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress,
-                       draft=args.draft)
+                       draft=args.draft, print_shop=args.print_shop)
     finally:
         if bar is not None:
             bar.stop()

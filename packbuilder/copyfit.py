@@ -79,16 +79,17 @@ def fit(render: Callable[[str], object], html: str, pages: int | None = None):  
     number, as long as the last one is not nearly empty.
     """
     hyphens, step = True, 0
+    tried = []
     document = render(html)
-    first = document
     while True:
         found = problems(document, pages)
         if not found:
             return document
+        tried.append((len(document.pages), len(found), len(tried), document))
         if found & {"hyphen-run", "split-word"} and hyphens:
             hyphens = False
         elif "spill" in found and step < STEPS:
             step += 1
-        else:                   # nothing left to try: the least bad of the first and the last
-            return document if len(document.pages) <= len(first.pages) else first
+        else:                   # nothing left to try: the fewest pages and problems, least tightened
+            return min(tried, key=lambda t: t[:3])[3]
         document = render(with_attributes(html, step, hyphens))

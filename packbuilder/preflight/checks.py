@@ -71,7 +71,8 @@ def safe_area(path: str, page: Page, kind: str) -> Iterator[Finding]:
 
 def last_page(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
     """A document of several pages must not end on a nearly empty page."""
-    if len(pages) < 2 or kind in ("card", "card-sheet"):
+    first = 2 if kind == "contents" else 1        # a contents sheet's first page is its cover
+    if len(pages) < first + 1 or kind in ("card", "card-sheet"):
         return
     page = pages[-1]
     top, bottom = page.height - SHEET_TOP * MM, SHEET_BOTTOM * MM
