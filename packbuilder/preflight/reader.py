@@ -60,17 +60,25 @@ def _chars(textpage) -> list[tuple]:  # type: ignore[no-untyped-def]
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
     matrix = r.FS_MATRIX()
-    out = []
-    for i in range(textpage.count_chars()):
-        ch = chr(r.FPDFText_GetUnicode(raw, i) or 32)
+    out, styles = [], {}                    # a text object's size, colour and weight, read once
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:                  # characters outside the BMP: read them one by one
+        text = "".join(chr(r.FPDFText_GetUnicode(raw, i) or 32) for i in range(count))
+    for i, ch in enumerate(text):
         if ch in "\r\n\x02":
             continue
         r.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
-        r.FPDFText_GetMatrix(raw, i, matrix)            # the size as printed: WeasyPrint scales px to pt
-        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
-        r.FPDFText_GetFillColor(raw, i, red, green, blue, alpha)
-        out.append((ch, left.value, bottom.value, right.value, top.value, r.FPDFText_GetFontSize(raw, i) * scale,
-                    (red.value, green.value, blue.value), r.FPDFText_GetFontWeight(raw, i) >= 600))
+        obj = r.FPDFText_GetTextObject(raw, i)
+        obj = ctypes.addressof(obj.contents) if obj else 0
+        style = styles.get(obj)
+        if style is None:
+            r.FPDFText_GetMatrix(raw, i, matrix)        # the size as printed: WeasyPrint scales px to pt
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 or 1.0
+            r.FPDFText_GetFillColor(raw, i, red, green, blue, alpha)
+            style = styles[obj] = (r.FPDFText_GetFontSize(raw, i) * scale, (red.value, green.value, blue.value),
+                                   r.FPDFText_GetFontWeight(raw, i) >= 600)
+        out.append((ch, left.value, bottom.value, right.value, top.value, *style))
     return out
 
 
