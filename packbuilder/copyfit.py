@@ -51,11 +51,12 @@ def page_fill(page) -> float:  # type: ignore[no-untyped-def]
     return (bottom - top) / height if height else 1.0
 
 
-def problems(document, pages: int | None) -> set[str]:  # type: ignore[no-untyped-def]
-    """Return what copy-fitting can mend in a laid-out document: spill, hyphen-run, split-word."""
+def problems(document, pages: int | None, cover: bool = False) -> set[str]:  # type: ignore[no-untyped-def]
+    """Return what copy-fitting can mend in a laid-out document: spill, hyphen-run, split-word.
+    A ``cover`` page (a contents sheet's) stands alone by design and is not followed by a spill."""
     found = set()
     count = len(document.pages)
-    if (pages is not None and count > pages) or (pages is None and count > 1
+    if (pages is not None and count > pages) or (pages is None and count > 1 + cover
                                                  and page_fill(document.pages[-1]) < NEARLY_EMPTY):
         found.add("spill")
     for number, page in enumerate(document.pages):
@@ -72,7 +73,8 @@ def problems(document, pages: int | None) -> set[str]:  # type: ignore[no-untype
     return found
 
 
-def fit(render: Callable[[str], object], html: str, pages: int | None = None):  # type: ignore[no-untyped-def]
+def fit(render: Callable[[str], object], html: str, pages: int | None = None,  # type: ignore[no-untyped-def]
+        cover: bool = False):
     """Lay ``html`` out with ``render``, tighter step by step until it fits; return the document.
 
     ``pages`` is how many pages the document must have (a one-page sheet: 1); None means any
@@ -82,7 +84,7 @@ def fit(render: Callable[[str], object], html: str, pages: int | None = None):  
     tried = []
     document = render(html)
     while True:
-        found = problems(document, pages)
+        found = problems(document, pages, cover)
         if not found:
             return document
         tried.append((len(document.pages), len(found), len(tried), document))

@@ -215,7 +215,7 @@ def render_outputs(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # t
                            roots=[layouts, s.config.assets_dir, s.cache_dir], job_name=job.output,
                            created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key,
                            fit=True, pages=(2 if prints_grid(job) else 1) if job.layout == "activity" else None,
-                           print_shop=s.print_shop)
+                           print_shop=s.print_shop, cover=job.layout == "contents")
     meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
             "review": "draft" if job.draft else "reviewed", "key": key}
     if job.doc is not None:

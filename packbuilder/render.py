@@ -209,17 +209,17 @@ def document_pdf(document, *, job_name: str, created: str, identifier: str,  # t
 def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
               job_name: str, created: str, cache: RenderCache | None = None,
               identifier: str | None = None, fit: bool = False, pages: int | None = None,
-              print_shop: bool = False) -> tuple[bytes, int]:
+              print_shop: bool = False, cover: bool = False) -> tuple[bytes, int]:
     """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job.
 
     ``fit`` copy-fits the document (packbuilder/copyfit.py) to ``pages`` pages, or to a last page
-    that is not nearly empty."""
+    that is not nearly empty (after a ``cover`` page, which stands alone)."""
     from .copyfit import fit as copyfit
 
     def lay_out(text: str):  # type: ignore[no-untyped-def]
         return render_document(text, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
                                job_name=job_name, cache=cache, print_shop=print_shop)
-    document = copyfit(lay_out, html, pages) if fit else lay_out(html)
+    document = copyfit(lay_out, html, pages, cover) if fit else lay_out(html)
     pdf = document_pdf(document, job_name=job_name, created=created, print_shop=print_shop,
                        identifier=identifier or hashlib.sha256(html.encode()).hexdigest())
     return pdf, len(document.pages)
