@@ -117,21 +117,23 @@ def face_fill(document) -> float:  # type: ignore[no-untyped-def]
 def fit_face(lay_out):  # type: ignore[no-untyped-def]
     """Return a face laid out at the largest of SIZES whose text stays inside the safe area.
 
-    The face is laid out at 8 pt first; how much of the safe area that fills says which larger
-    size should fit (text area grows with the square of the size), and that one is tried, then
-    the sizes below it. A face that does not fit comes back with a second page.
+    The face is laid out at the largest size first; when it does not fit, how far it overflows
+    says which smaller size should (text area grows with the square of the size), and that one
+    is tried, then the sizes below it; at 8 pt the leading closes up. A face that does not fit
+    comes back with a second page.
     """
-    smallest = lay_out(SIZES[-1])
-    fill = face_fill(smallest)
-    if fill > 1.0:
-        tight = lay_out(SIZES[-1], TIGHT)
-        return tight if face_fill(tight) <= 1.0 else _overflowing(smallest)
-    guess = SIZES[-1] / max(fill, 0.01) ** 0.5
-    for size in (size for size in SIZES[:-1] if size <= guess):
+    largest = lay_out(SIZES[0])
+    fill = face_fill(largest)
+    if fill <= 1.0:
+        return largest
+    guess = SIZES[0] / fill ** 0.5 if len(largest.pages) == 1 else SIZES[1]
+    document = largest
+    for size in [size for size in SIZES[1:] if size <= guess + 0.01] or [SIZES[-1]]:
         document = lay_out(size)
         if face_fill(document) <= 1.0:
             return document
-    return smallest
+    tight = lay_out(SIZES[-1], TIGHT)                 # document is the face at 8 pt here
+    return tight if face_fill(tight) <= 1.0 else _overflowing(document)
 
 
 def _overflowing(document):  # type: ignore[no-untyped-def]
