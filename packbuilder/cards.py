@@ -117,23 +117,36 @@ def face_fill(document) -> float:  # type: ignore[no-untyped-def]
 def fit_face(lay_out):  # type: ignore[no-untyped-def]
     """Return a face laid out at the largest of SIZES whose text stays inside the safe area.
 
-    The face is laid out at the largest size first; when it does not fit, how far it overflows
-    says which smaller size should (text area grows with the square of the size), and that one
-    is tried, then the sizes below it; at 8 pt the leading closes up. A face that does not fit
-    comes back with a second page.
+    The settings run from the largest size down to 8 pt, then 8 pt with the leading closed up.
+    A face that fits at the largest is laid out once; for the others, how far the largest
+    overflows says which setting to try first, and halving finds the best from there. A face
+    that does not fit even at the last comes back with a second page.
     """
-    largest = lay_out(SIZES[0])
-    fill = face_fill(largest)
-    if fill <= 1.0:
-        return largest
-    guess = SIZES[0] / fill ** 0.5 if len(largest.pages) == 1 else SIZES[1]
-    document = largest
-    for size in [size for size in SIZES[1:] if size <= guess + 0.01] or [SIZES[-1]]:
-        document = lay_out(size)
-        if face_fill(document) <= 1.0:
-            return document
-    tight = lay_out(SIZES[-1], TIGHT)                 # document is the face at 8 pt here
-    return tight if face_fill(tight) <= 1.0 else _overflowing(document)
+    settings = [(size, LEADING) for size in SIZES] + [(SIZES[-1], TIGHT)]
+    laid: dict[int, object] = {}
+
+    def fits(i: int) -> bool:
+        if i not in laid:
+            laid[i] = lay_out(*settings[i])
+        return face_fill(laid[i]) <= 1.0
+
+    last = len(settings) - 1
+    if fits(0):
+        return laid[0]
+    # how far the largest overflows says where to look first: text area grows with size squared
+    fill = face_fill(laid[0])
+    guess = SIZES[0] / fill ** 0.5 if fill < 2.0 else SIZES[-1]
+    first = next((i for i, (size, _) in enumerate(settings) if i and size <= guess + 0.01), last)
+    if fits(first):
+        low, high = 0, first            # low does not fit, high does
+    elif fits(last):
+        low, high = first, last
+    else:
+        return _overflowing(laid[last])
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return laid[high]
 
 
 def _overflowing(document):  # type: ignore[no-untyped-def]
