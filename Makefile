@@ -9,7 +9,7 @@
 # `make lock` writes them into requirements.lock (`make lock KEEP=1` keeps current pins and only
 # adds what pyproject.toml newly asks for). See "Dependencies and upgrades" in README.md.
 
-PACK_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libunistring2 poppler-utils
+PACK_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libunistring2 poppler-utils libgs-common
 TEST_PACKAGES := $(PACK_PACKAGES) mupdf-tools gettext chromium nodejs
 PYTHON := python3
 VENV   := .venv

@@ -55,7 +55,8 @@ class BuildReport:
 
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
-          jobs: int | None = None, progress: Progress | None = None, draft: bool = False) -> BuildReport:
+          jobs: int | None = None, progress: Progress | None = None, draft: bool = False,
+          print_shop: bool = False) -> BuildReport:
     """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
     start = time.monotonic()
     config = load_pack(pack_path)                                  # what to build, validated once
@@ -75,16 +76,28 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
         with build_lock(out_dir, config.name):
             built = build_date()
             fonts = prepare_fonts(planned, font_cache(), config, built)   # no tofu; subsets
-            setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft)
+            setting = Setting(config, tuple(docs), fonts, built, font_cache(), draft, print_shop)
             outputs, reused = render_all(planned, setting, target, renderer, progress,   # -> PDF
                                          group=contents_group, then=contents_sheet)
+            checked_pdfs = preflight(outputs, draft)                        # read every PDF back
             header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                       "built": setting.built.isoformat(), "languages": list(langs),
-                      "links": link_list(outputs), "catalogs": checked if not draft else ""}
+                      "links": link_list(outputs), "catalogs": checked if not draft else "",
+                      "preflight": checked_pdfs.verdict()}
             write_pack(outputs, target, header)                            # atomic swap
             write_zip(target, out_dir / f"{config.name}.zip", setting.built)   # the whole pack
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
+
+
+def preflight(outputs: list[Output], draft: bool):  # type: ignore[no-untyped-def]
+    """Read the built PDFs back; stop on any error unless this is a --draft build."""
+    from .preflight import PreflightError, preflight_outputs
+    report = preflight_outputs(outputs)
+    if report.errors and not draft:
+        raise PreflightError(f"preflight: {len(report.errors)} error(s) in the built PDFs; fix them, "
+                             "or build with --draft", findings=report.errors)
+    return report
 
 
 def handout_audios(config: Pack, doc: Document, lang: str) -> tuple:

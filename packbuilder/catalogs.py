@@ -95,8 +95,9 @@ class Edition:
 
     def ui(self, key: str, **values: str) -> str:
         """Return a layout string in this language (English where untranslated)."""
+        from .typeset import prepare
         text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
-        return fill(text or STRINGS[key][0], values)
+        return prepare(fill(text or STRINGS[key][0], values), self.lang if text else "en")
 
 
 def fill(template: str, values: dict[str, str]) -> str:

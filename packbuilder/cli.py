@@ -29,7 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--quiet", action="store_true", help="print only the summary")
     build.add_argument("--draft", action="store_true",
-                       help="build even when card text does not fit; stamp the overflowing faces")
+                       help="build even when card text does not fit or preflight finds errors; "
+                            "stamp the overflowing faces")
+    build.add_argument("--print-shop", action="store_true",
+                       help="write PDF/X-4 for a print shop: CMYK output intent, text in 100%% K, "
+                            "card sheets with a gutter and bleed around every card")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -77,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--admin-password", metavar="PW",
                      help="needed to serve beyond this machine; also PACKBUILDER_ADMIN_PASSWORD")
+    pre = sub.add_parser("preflight", help="read a built pack's PDFs back and report print problems")
+    pre.add_argument("folder", nargs="?", type=Path, default=Path("dist/default"), metavar="DIR",
+                     help="a built pack folder (default: %(default)s)")
+    pre.add_argument("--format", choices=("text", "json"), default="text")
 
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
@@ -106,7 +114,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         bar.start()
     try:
         report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress,
-                       draft=args.draft)
+                       draft=args.draft, print_shop=args.print_shop)
     finally:
         if bar is not None:
             bar.stop()
@@ -320,7 +328,26 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"serve": cmd_serve, "fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import,"build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
+def cmd_preflight(args: argparse.Namespace, console: Console) -> int:
+    import json
+
+    from .preflight import preflight_folder
+
+    report = preflight_folder(args.folder)
+    if args.format == "json":
+        console.print_json(json.dumps(report.verdict(), ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            console.print(f"{finding.severity}: {finding}", highlight=False, markup=False)
+        smallest = min((r.smallest for r in report.files if r.smallest), default=0.0)
+        console.print(f"Preflight: {args.folder}: {len(report.files)} PDF(s), "
+                      f"{sum(r.pages for r in report.files)} page(s), smallest type {smallest:.1f} pt; "
+                      f"{len(report.errors)} error(s), {len(report.findings) - len(report.errors)} warning(s) "
+                      f"in {report.seconds:.2f} s.", highlight=False)
+    return 1 if report.errors else 0
+
+
+COMMANDS = {"serve": cmd_serve, "preflight": cmd_preflight, "fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import, "build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -64,6 +64,7 @@ class Setting:
     built: datetime
     cache_dir: Path
     draft: bool = False              # --draft: print overflowing card faces, stamped
+    print_shop: bool = False         # --print-shop: PDF/X-4, text in K, cards ganged with gutters
 
 
 def layout_hash(layouts_dir: Path, layout: str) -> str:
@@ -96,6 +97,7 @@ def job_key(job: Job, s: Setting) -> str:
              "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
              "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
+             "print_shop": s.print_shop,
              "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
@@ -190,6 +192,13 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
 
 
 def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type: ignore[no-untyped-def]
+    """Render one job to its files, each with its manifest entry and its preflight (read back here,
+    in the worker, so that a reused file is not read again)."""
+    from .preflight import check_outputs
+    return check_outputs(render_outputs(job, s, env, cache))
+
+
+def render_outputs(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render one job to its files, each with its manifest entry."""
     if job.layout == "card":
         from .cards import render_card
@@ -204,7 +213,9 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
     layouts = s.config.layouts_dir
     pdf, pages = write_pdf(html, base_dir=layouts, stylesheets=[layouts / "base.css", layout_css],
                            roots=[layouts, s.config.assets_dir, s.cache_dir], job_name=job.output,
-                           created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key)
+                           created=s.built.strftime("%Y-%m-%dT%H:%M:%SZ"), cache=cache, identifier=key,
+                           fit=True, pages=(2 if prints_grid(job) else 1) if job.layout == "activity" else None,
+                           print_shop=s.print_shop, cover=job.layout == "contents")
     meta = {"language": job.lang.code, "layout": job.layout, "pages": pages,
             "review": "draft" if job.draft else "reviewed", "key": key}
     if job.doc is not None:

@@ -13,8 +13,17 @@ from markupsafe import Markup, escape
 
 from .errors import LayoutError, RenderError
 from .markup import inline_links, plain_text, render_inline
+from .typeset import prepare
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+# --print-shop: PDF/X-4 with a CMYK output intent (Ghostscript's generic CMYK profile, from the
+# Debian package libgs-common), and text that is black or grey in K alone, never four-colour black
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PRINT_SHOP_CSS = f"""@color-profile device-cmyk {{ src: url({CMYK_PROFILE.as_uri()});
+  components: cyan, magenta, yellow, black }}
+:root {{ --ink: device-cmyk(0 0 0 1); --muted: device-cmyk(0 0 0 0.72); }}
+html, body {{ color: device-cmyk(0 0 0 1); }}
+"""
 
 
 @dataclass
@@ -52,10 +61,12 @@ def page_counter_css(template: str) -> str:
 
 def environment(layouts_dir: Path) -> jinja2.Environment:
     """Return the Jinja environment: autoescape on, undefined names are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters["typeset"] = prepare           # a language's quotation marks and CJK last lines
+    return env
 
 
 def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
@@ -66,12 +77,12 @@ def translator(get: Callable, lang_tag: str, tally: Tally) -> Callable:
         text = get(segment)
         if text:
             tally.translated += 1
-            return render_inline(text, allowed_links=inline_links(segment.text))
+            return render_inline(prepare(text, lang_tag), allowed_links=inline_links(segment.text))
         if lang_tag != "en":
             tally.fallback.append(segment.context)
-            return Markup('<span lang="en" dir="ltr">') + render_inline(segment.text) + Markup("</span>")
+            return Markup('<span lang="en" dir="ltr">') + render_inline(prepare(segment.text, "en")) + Markup("</span>")
         tally.translated += 1
-        return render_inline(segment.text)
+        return render_inline(prepare(segment.text, "en"))
     return t
 
 
@@ -149,32 +160,47 @@ class RenderCache:
         return self.sheets[key]
 
 
+def print_shop_profile() -> Path:
+    """Return the CMYK profile print-shop PDFs name as their output intent, or say how to get it."""
+    if not CMYK_PROFILE.is_file():
+        raise RenderError(f"--print-shop needs a CMYK colour profile at {CMYK_PROFILE}; install it with "
+                          "`apt-get install libgs-common` (make pack does)")
+    return CMYK_PROFILE
+
+
 def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
-                    job_name: str, cache: RenderCache | None = None):  # type: ignore[no-untyped-def]
-    """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job."""
+                    job_name: str, cache: RenderCache | None = None,
+                    print_shop: bool = False):  # type: ignore[no-untyped-def]
+    """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job.
+    ``print_shop`` adds the CMYK profile and sets text in K alone."""
     import weasyprint
 
     from .fetcher import SafeFetcher       # imports WeasyPrint: only when something renders
     cache = cache if cache is not None else RenderCache()
-    fetcher = SafeFetcher(roots)
+    fetcher = SafeFetcher([*roots, print_shop_profile().parent] if print_shop else roots)
     with weasyprint_log() as logged:
         doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
         sheets = [cache.stylesheet(s, fetcher) for s in stylesheets]
-        document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache.images,
-                              font_config=cache.font_config())
+        profiles: dict = {}                # the output intent's profile, read by the PDF/X writer
+        if print_shop:
+            sheets.append(weasyprint.CSS(string=PRINT_SHOP_CSS, url_fetcher=fetcher, font_config=cache.font_config(),
+                                         color_profiles=profiles))
+        document = doc.render(stylesheets=sheets, pdf_variant="pdf/x-4" if print_shop else "pdf/ua-1",
+                              cache=cache.images, font_config=cache.font_config(), color_profiles=profiles)
     _fail_on(logged, fetcher, job_name)
     return document
 
 
 def document_pdf(document, *, job_name: str, created: str, identifier: str,  # type: ignore[no-untyped-def]
-                 compact: bool = True) -> bytes:
+                 compact: bool = True, print_shop: bool = False) -> bytes:
     """Write a laid-out document as PDF bytes: tagged, dated, with a fixed identifier, and with
-    its CFF fonts cut down to the glyphs it shows (``compact``)."""
+    its CFF fonts cut down to the glyphs it shows (``compact``); PDF/X-4 for a print shop."""
     from .fontembed import compact_fonts
     document.metadata.created = document.metadata.modified = created
+    variant = {"pdf_variant": "pdf/x-4", "pdf_tags": True} if print_shop else {"pdf_variant": "pdf/ua-1"}
     with weasyprint_log() as logged:
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier[:32].encode(),
-                                 finisher=compact_fonts if compact else None)
+        pdf = document.write_pdf(pdf_identifier=identifier[:32].encode(),
+                                 finisher=compact_fonts if compact else None, **variant)
     if logged:
         raise RenderError(f"{job_name}: WeasyPrint reported: " + "; ".join(dict.fromkeys(logged)))
     return pdf
@@ -182,11 +208,19 @@ def document_pdf(document, *, job_name: str, created: str, identifier: str,  # t
 
 def write_pdf(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
               job_name: str, created: str, cache: RenderCache | None = None,
-              identifier: str | None = None) -> tuple[bytes, int]:
-    """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job."""
-    document = render_document(html, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
-                               job_name=job_name, cache=cache)
-    pdf = document_pdf(document, job_name=job_name, created=created,
+              identifier: str | None = None, fit: bool = False, pages: int | None = None,
+              print_shop: bool = False, cover: bool = False) -> tuple[bytes, int]:
+    """Return (PDF bytes, page count) of ``html``; any warning WeasyPrint logs fails the job.
+
+    ``fit`` copy-fits the document (packbuilder/copyfit.py) to ``pages`` pages, or to a last page
+    that is not nearly empty (after a ``cover`` page, which stands alone)."""
+    from .copyfit import fit as copyfit
+
+    def lay_out(text: str):  # type: ignore[no-untyped-def]
+        return render_document(text, base_dir=base_dir, stylesheets=stylesheets, roots=roots,
+                               job_name=job_name, cache=cache, print_shop=print_shop)
+    document = copyfit(lay_out, html, pages, cover) if fit else lay_out(html)
+    pdf = document_pdf(document, job_name=job_name, created=created, print_shop=print_shop,
                        identifier=identifier or hashlib.sha256(html.encode()).hexdigest())
     return pdf, len(document.pages)
 
