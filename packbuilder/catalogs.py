@@ -15,6 +15,7 @@ from .content import Document, Segment
 from .errors import CatalogError
 from .plurals import plural_forms
 from .ui import STRINGS
+from .textsafety import SAFETY_KEYS, drop_invisible, visible_in_script
 
 UI_DOMAIN = "ui"
 WIDTH = 79          # msgmerge's wrapping, so Poedit round trips give small diffs
@@ -130,6 +131,8 @@ class Edition:
     def ui(self, key: str, **values: str) -> str:
         """Return a layout string in this language (English where untranslated)."""
         text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
+        if text and key in SAFETY_KEYS and not visible_in_script(drop_invisible(text), self.lang):
+            text = None                       # safety text that shows nothing prints in English
         return fill(text or STRINGS[key][0], values)
 
 
