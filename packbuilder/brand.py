@@ -106,8 +106,11 @@ def _text(table: dict, key: str, where: str, bad) -> str:  # type: ignore[no-unt
     return value
 
 
-def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-untyped-def]
-    """Return the [brand] of a pack config; ``bad(key, message)`` collects every problem."""
+def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = ()) -> Brand:  # type: ignore[no-untyped-def]
+    """Return the [brand] of a pack config; ``bad(key, message)`` collects every problem.
+
+    The logo must lie inside ``folder`` or ``roots`` after symlinks (``roots`` None: anywhere)."""
+    from .trust import confine
     for key in sorted(CREDIT_KEYS & set(data)):
         bad(f"brand.{key}", "the sources' credit line cannot be changed or hidden; it stays on every "
                             "page as the sources ask. Remove this key")
@@ -127,9 +130,9 @@ def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-unty
     logo = None
     if "logo" in data:
         value = _text(data, "logo", "brand.logo", bad)
-        path = inside(folder, value) if value else None
+        path, why = confine(folder, value, roots if roots != () else (folder.resolve(),)) if value else (None, "is empty")
         if path is None:
-            bad("brand.logo", f"the path {value!r} must be a file inside the pack's folder {folder}")
+            bad("brand.logo", f"the path {value!r} {why}")
         elif not path.is_file():
             bad("brand.logo", f"the path {value!r} isn't an existing file")
         elif path.suffix.lower() not in LOGO_TYPES:

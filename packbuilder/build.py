@@ -55,10 +55,14 @@ class BuildReport:
 
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
-          jobs: int | None = None, progress: Progress | None = None, draft: bool = False) -> BuildReport:
-    """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
+          jobs: int | None = None, progress: Progress | None = None, draft: bool = False,
+          trust_pack: bool = False) -> BuildReport:
+    """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure.
+
+    ``trust_pack`` lets the pack read files outside its folder and packbuilder's (the CLI's
+    --trust-pack, for a maintainer's own checkout; never for a pack someone sent)."""
     start = time.monotonic()
-    config = load_pack(pack_path)                                  # what to build, validated once
+    config = load_pack(pack_path, trust=trust_pack)                # what to build, validated once
     out_dir = Path(out_dir)
     target = out_dir / config.name
     # a first build starts its workers now, so that they import WeasyPrint while we load

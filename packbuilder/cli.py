@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="print only the summary")
     build.add_argument("--draft", action="store_true",
                        help="build even when card text does not fit; stamp the overflowing faces")
+    build.add_argument("--trust-pack", action="store_true",
+                       help="let the pack read files outside its folder and packbuilder's own folders "
+                            "(only for your own checkout, never for a pack someone sent)")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -94,7 +97,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         bar.start()
     try:
         report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress,
-                       draft=args.draft)
+                       draft=args.draft, trust_pack=args.trust_pack)
     finally:
         if bar is not None:
             bar.stop()
