@@ -17,14 +17,14 @@ from .cards import RESOURCES, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
-from .errors import CatalogError, ConfigError, Problem
+from .errors import CatalogError, ConfigError, OutputError, Problem
 from .fonts import check_texts, resolve
 from .fontsubset import FontSet, faces, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
 from .i18n import GRID, GRID_FONTS, language
 from .jobs import Job, Setting
-from .pack import Output, build_lock, write_pack, write_zip
+from .pack import Output, build_lock, write_pack
 from .scheduler import Progress, Renderer, render_all
 from .ui import STRINGS
 
@@ -85,8 +85,8 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
             header = {"pack": config.name, "title": config.title, "packbuilder": __version__,
                       "built": setting.built.isoformat(), "languages": list(langs),
                       "links": link_list(outputs), "catalogs": checked if not draft else ""}
-            write_pack(outputs, target, header)                            # atomic swap
-            write_zip(target, out_dir / f"{config.name}.zip", setting.built)   # the whole pack
+            write_pack(outputs, target, header,                            # folder and zip, then
+                       out_dir / f"{config.name}.zip", setting.built)      # one swap each
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
 
@@ -279,6 +279,15 @@ def font_texts(jobs: list[Job], config: Pack | None = None,
 def prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None = None,
                   built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
+    try:
+        return _prepare_fonts(jobs, cache_dir, config, built)
+    except OSError as exc:                     # a full disk or a read-only cache
+        raise OutputError(f"cannot write the font cache {cache_dir}: {exc.strerror or exc}; free some "
+                          "space there or point PACKBUILDER_CACHE at another folder", path=cache_dir) from None
+
+
+def _prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None,
+                   built: datetime | None) -> dict[str, FontSet]:
     stacks, texts = font_texts(jobs, config, built)
     families = sorted({f for stack in stacks.values() for f in stack})
     with ThreadPoolExecutor(8) as pool:                 # fontconfig lookups, all at once

@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
             err.print(f"{exc.category}: {exc.message}", highlight=False, markup=False)
         return 1
     except KeyboardInterrupt:
-        err.print("interrupted", highlight=False)
+        err.print("interrupted: stopped before finishing (a build keeps the previous pack)", highlight=False)
         return 130
     except Exception:  # noqa: BLE001 - anything else is a bug: say so, briefly
         err.print("packbuilder hit a bug; please report it with this trace:", highlight=False)
