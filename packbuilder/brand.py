@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .links import link_problem
+from .svgsafe import png_problem, svg_problem
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{5,24}$")
@@ -55,20 +56,6 @@ class Brand:
 
     def css(self) -> str:
         return f":root {{ --primary: {self.primary}; --accent: {self.accent}; }}"
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Return why an SVG logo is unsafe to render (scripts, entities, outside references), or None."""
-    text = data.decode("utf-8", "replace")
-    if re.search(r"<!ENTITY|<!DOCTYPE", text, re.IGNORECASE):
-        return "declares XML entities or a DOCTYPE (an entity bomb can hang the build); remove them"
-    if re.search(r"<script|\bon[a-z]+\s*=", text, re.IGNORECASE):
-        return "contains a script or event handler; a logo must be a plain drawing"
-    for ref in re.findall(r"(?:href|src)\s*=\s*[\"']([^\"']*)", text, re.IGNORECASE) + \
-            re.findall(r"url\(\s*[\"']?([^)\"']*)", text, re.IGNORECASE):
-        if ref and not ref.startswith("#") and not ref.startswith("data:image/"):
-            return f"refers to {ref[:80]!r} outside the file; embed everything in the SVG"
-    return None
 
 
 def logo_uri(path: Path) -> str:
@@ -140,7 +127,7 @@ def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = 
         elif path.stat().st_size > MAX_LOGO:
             bad("brand.logo", f"{value!r} is {path.stat().st_size // 1024} KB; a logo must be under "
                               f"{MAX_LOGO // 1024} KB")
-        elif path.suffix.lower() == ".svg" and (why := svg_problem(path.read_bytes())):
+        elif why := (svg_problem if path.suffix.lower() == ".svg" else png_problem)(path.read_bytes()):
             bad("brand.logo", f"{value!r}: {why}")
         else:
             logo = path
