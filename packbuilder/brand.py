@@ -194,7 +194,7 @@ def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untype
         if not name:
             bad(f"{where}.name", "a service needs a name")
         category = item.get("category", "")
-        if category not in CATEGORIES:
+        if not isinstance(category, str) or category not in CATEGORIES:
             bad(f"{where}.category", f"{category!r} is not one of {', '.join(CATEGORIES)}")
         phone = _text(item, "phone", f"{where}.phone", bad)
         if phone and not PHONE.match(phone):

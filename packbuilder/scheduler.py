@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Callable, Hashable, Iterator
 
+from .attribution import check_outputs
 from .errors import BuildErrors, PackbuilderError, RenderError
 from .jobs import Job, Setting, job_key, job_segments, render_job
 from .pack import Output
@@ -56,7 +57,9 @@ def _render(token: str, setting: Setting, job: Job) -> list[Output]:
         _import_weasyprint()
         _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
     with time_limit(JOB_SECONDS, job.output):
-        return render_job(job, setting, _WORKER["env"], _WORKER["cache"])
+        outputs = render_job(job, setting, _WORKER["env"], _WORKER["cache"])
+        check_outputs(job, outputs, setting.docs)        # every page shows its source, whatever the layout
+    return outputs
 
 
 @contextmanager
