@@ -183,7 +183,7 @@ def read_catalog(path: Path, locale: str | None = None) -> PackCatalog:
                                "Content-Type and Language lines", path=path, lineno=exc.lineno) from None
         raise CatalogError(f"{message}; fix the PO syntax at this line", path=path,
                            lineno=exc.lineno) from None
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:   # Babel's header parsing
+    except (ValueError, TypeError, LookupError, AttributeError) as exc:   # Babel's header parsing (LookupError: an unknown charset)
         raise CatalogError(f"the catalog header is not valid ({exc}); check its Plural-Forms, "
                            "Content-Type and Language lines", path=path, lineno=1) from None
     return catalog
