@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
+from .content import ContentError, parse_document
 from .errors import LayoutError, Problem
 
 #: The stock sources' terms, by document id: what they ask of those who share them.
@@ -36,7 +37,6 @@ def _norm(text: str) -> str:
 @lru_cache(maxsize=1)
 def stock_passages() -> dict[str, frozenset[str]]:
     """Return the long passages of each stock source with terms, from packbuilder's own content/."""
-    from .content import ContentError, parse_document
     from .trust import HOME
     out = {}
     for doc_id in STOCK_TERMS:
@@ -112,6 +112,8 @@ def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
     for out in outputs:
         if not out.path.endswith(".pdf") or "-sheet-" in out.path:
             continue                        # card sheets are imposed from the checked card itself
+        if job.doc is not None and out.meta.get("overflow"):
+            continue                        # --draft: a face cut where its text spilled, stamped DO NOT PRINT
         if job.doc is not None:
             src = job.doc.source
             names = [src.title] + ([src.author] if job.layout == "card" and src.author else [])

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
+from .attribution import keep_stock_terms
 from .brand import commercial_problems
 from .cards import RESOURCES, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
@@ -69,6 +70,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     with Renderer(jobs, warm=not (target / "manifest.json").is_file()) as renderer:
         langs = select_languages(config, languages)
         docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
+        docs = [keep_stock_terms(doc) for doc in docs]              # a copied stock source keeps its terms
         if problems := commercial_problems(config.use, docs, config.path):  # the sources' terms
             raise ConfigError("", problems=problems)
         editions = load_catalogs(config.locales_dir, langs, docs)         # PO files -> translations

@@ -400,5 +400,4 @@ def load_content(content_dir: Path, ids: list[str], cards: list[str] = ()) -> li
         docs.append(doc)
     if problems:
         raise ContentError(f"{len(problems)} problem(s) in source content", problems=problems)
-    from .attribution import keep_stock_terms
-    return [keep_stock_terms(doc) for doc in docs]           # a copied stock source keeps its terms
+    return docs
