@@ -14,7 +14,7 @@ from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
 from .attribution import keep_stock_terms
 from .brand import commercial_problems
-from .cards import RESOURCES, resources_card
+from .cards import RESOURCES, layout_faces, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
@@ -26,6 +26,7 @@ from .fontsubset import plan as subset_plan
 from .i18n import GRID, GRID_FONTS, language
 from .jobs import Job, Setting
 from .pack import Output, build_lock, write_pack
+from .render import RenderCache, environment
 from .scheduler import Progress, Renderer, render_all
 from .ui import STRINGS
 
@@ -301,3 +302,15 @@ def _prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None,
         plans[code] = subset_plan(stacks[code], "".join(sorted({c for t in mine for c in t[0]})))
     made = subset_all(plans, cache_dir)
     return {code: font_set(stacks[code], plan, made) for code, plan in plans.items()}
+
+
+def fit_problems(config: Pack, langs: tuple[str, ...]) -> list[Problem]:
+    """Lay out every card face in every language, without writing anything; return what overflows
+    (`packbuilder check --fit`)."""
+    docs = load_content(config.content_dir, list(config.documents), list(config.cards))
+    jobs = [j for j in plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
+            if j.layout == "card"]
+    fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
+    setting = Setting(config, tuple(docs), fonts, build_date(), font_cache())
+    env, cache = environment(config.layouts_dir), RenderCache()
+    return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]

@@ -171,7 +171,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
                 for p in check_language(config.locales_dir, lang, config.domains, files or None)]
     if args.fit:
         from .build import select_languages
-        from .cards import fit_problems
+        from .build import fit_problems
         problems += fit_problems(config, select_languages(config, args.lang))
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "json":

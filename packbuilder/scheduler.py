@@ -16,6 +16,7 @@ from typing import Callable, Hashable, Iterator
 
 from .attribution import check_outputs
 from .errors import BuildErrors, PackbuilderError, RenderError
+from .cards import render_card
 from .jobs import Job, Setting, job_key, job_segments, render_job
 from .pack import Output
 from .render import RenderCache, environment
@@ -57,7 +58,8 @@ def _render(token: str, setting: Setting, job: Job) -> list[Output]:
         _import_weasyprint()
         _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
     with time_limit(JOB_SECONDS, job.output):
-        outputs = render_job(job, setting, _WORKER["env"], _WORKER["cache"])
+        render = render_card if job.layout == "card" else render_job       # cards lay out face by face
+        outputs = render(job, setting, _WORKER["env"], _WORKER["cache"])
         check_outputs(job, outputs, setting.docs)        # every page shows its source, whatever the layout
     return outputs
 
