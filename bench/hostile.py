@@ -4,8 +4,9 @@
     .venv/bin/python bench/hostile.py --n 200    # more generated inputs
 
 Each input runs in a child process of its own (forked, so the figures do not add up), with a
-30 s limit. Memory is that child's peak resident set (ru_maxrss), which includes the
-interpreter and the libraries it imports: the "baseline" line shows that part alone. It prints
+30 s limit. Memory is that child's peak resident set (ru_maxrss): the pages it touched,
+including the interpreter's and the libraries' it used; the "baseline" line shows what a
+child that does nothing touches. It prints
 figures and any input that raised something other than a packbuilder error (a bug); it asserts
 nothing. The goal: every input under 5 s and 500 MB.
 """

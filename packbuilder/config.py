@@ -213,8 +213,10 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
             elif key == "note":
                 if not isinstance(value, str):
                     bad(f"activities.audio.{act_name}.note", "must be a string")
-            elif not isinstance(value, str) or (why := qr_link_problem(value, MAX_QR_URL)):
-                bad(f"activities.audio.{act_name}.{key}", why or "must be an https:// URL")
+            elif not isinstance(value, str):
+                bad(f"activities.audio.{act_name}.{key}", "must be an https:// URL")
+            elif why := qr_link_problem(value, MAX_QR_URL):
+                bad(f"activities.audio.{act_name}.{key}", why)
     use = pack.get("use", "non-commercial")
     if not isinstance(use, str) or use not in ("non-commercial", "commercial"):
         bad("pack.use", f"{use!r} is not one of non-commercial, commercial")

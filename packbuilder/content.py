@@ -326,7 +326,8 @@ def _source(meta: dict, path: Path, problems: list[Problem]) -> Source:
                   contact=str(src.get("contact", "")))
 
 
-MAX_DOCUMENT = 200 * 1024          # the longest stock document is 15 KB; 200 KB is about 100 pages
+MAX_DOCUMENT = 100 * 1024          # the longest stock document is 15 KB; 100 KB is about 50 pages
+MAX_LINES = 3_000                  # the longest stock document has 203 lines
 MAX_SEGMENT = 5_000                # characters; the longest stock paragraph has 784
 
 
@@ -343,6 +344,12 @@ def parse_document(path: Path) -> Document:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"cannot read source document: {exc}", path=path) from None
+    if (lines := text.count("\n")) > MAX_LINES:
+        raise ContentError(f"the document has {lines:,} lines; a source document has at most {MAX_LINES:,} "
+                           "(split it into several documents)", path=path)
+    if long := next((n for n, line in enumerate(text.split("\n"), 1) if len(line) > MAX_SEGMENT), None):
+        raise ContentError(f"this line is longer than a segment may be ({MAX_SEGMENT:,} characters); "
+                           "break it into paragraphs", path=path, lineno=long)
     meta, body, offset = split_front_matter(text, path)
     problems: list[Problem] = []
     doc_id = str(meta.get("id", ""))

@@ -88,6 +88,7 @@ CONFIG_CASES = [
     ('[brand]\nlogo = "loop.svg"', "'brand.logo': the path 'loop.svg' cannot be resolved"),
     ('[activities]\ninclude = ["listen-and-reflect"]\n[activities.audio.listen-and-reflect]\n'
      'en = "https://example.org/' + "a" * 3500 + '"', "a QR code holding more than 500 is too dense"),
+    ('[activities.audio.listen-and-reflect]\nen = 3', "'activities.audio.listen-and-reflect.en': must be an https:// URL"),
     ('[activities]\nsite_url = ["https://x.example"]', "'activities.site_url': must be a string"),
     ('[activities]\nsite_url = "https://[::1"', "is not a valid address"),
     ('x = ' + "[" * 2000 + "]" * 2000, "nests tables or lists too deeply"),
