@@ -123,8 +123,9 @@ def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
                                  "(layouts/macros.html.j2, attribution)") for n in pages]
         elif job.layout == "credits":
             text = _squash(" ".join(page_texts(out.data)))
-            problems += [Problem(f"{out.path}: the credits leave out {d.source.title!r}; the credits "
-                                 "layout must list every source") for d in docs
-                         if _squash(d.source.title) not in text]
+            problems += [Problem(f"{out.path}: the credits leave out {what} of {d.source.title!r}; the "
+                                 "credits layout must list every source with its terms")
+                         for d in docs for what, words in (("the title", d.source.title), ("the terms", d.source.terms))
+                         if _squash(words) not in text]
     if problems:
         raise LayoutError(f"{len(problems)} page(s) without their source", problems=problems)

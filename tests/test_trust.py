@@ -38,6 +38,13 @@ def test_a_layout_without_the_source_line_does_not_print(minimal, tmp_path):
     assert not (tmp_path / "dist/minimal").exists()
 
 
+def test_credits_without_the_terms_do_not_print(minimal, tmp_path):
+    credits = minimal / "layouts/credits/credits.html.j2"
+    credits.write_text(credits.read_text().replace("{{ entry.source.terms }}", ""))
+    code, err = build(minimal / "pack.toml", tmp_path / "dist")
+    assert code == 1 and "en/credits.pdf: the credits leave out the terms of 'Sample Source'" in err, err
+
+
 def test_a_template_symlinked_out_of_the_layouts_is_refused(minimal, tmp_path):
     (minimal / "layouts/handout/secret.html.j2").symlink_to("/etc/hostname")
     code, err = build(minimal / "pack.toml", tmp_path / "dist")
