@@ -164,3 +164,19 @@ def test_a_full_disk_keeps_the_previous_pack_and_its_zip(tmp_path):
         assert not [p.name for p in out.iterdir() if p.name.endswith((".partial", ".old"))]
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_full_font_cache_is_an_output_error(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(cache)], capture_output=True, text=True)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root and mount rights): {mount.stderr.strip()}")
+    try:
+        proc = subprocess.run(build_cmd(tmp_path / "dist"), capture_output=True, text=True,
+                              env={**env(1735689600), "PACKBUILDER_CACHE": str(cache)})
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("output: ") and "cannot write the font cache" in proc.stderr, proc.stderr
+        assert not (tmp_path / "dist/minimal").exists()
+    finally:
+        subprocess.run(["umount", str(cache)], check=False)
