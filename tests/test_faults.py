@@ -66,6 +66,15 @@ def alive(pid: int) -> bool:
         return False
 
 
+def lock_holders(out: Path, pid: int) -> list[int]:
+    """Return [pid] if that process has the pack's lock file open."""
+    lock = str(out / ".minimal.lock")
+    try:
+        return [pid] if any(os.readlink(fd) == lock for fd in Path(f"/proc/{pid}/fd").iterdir()) else []
+    except OSError:
+        return []
+
+
 def wait_for_workers(proc: subprocess.Popen, count: int = 1) -> list[int]:
     deadline = time.monotonic() + 60
     while len(children(proc.pid)) < count and proc.poll() is None and time.monotonic() < deadline:
@@ -74,14 +83,23 @@ def wait_for_workers(proc: subprocess.Popen, count: int = 1) -> list[int]:
     return children(proc.pid)
 
 
-@pytest.mark.parametrize("step", STEPS)
-def test_a_kill_at_every_step_of_the_write_leaves_one_whole_pack(tmp_path, step):
-    out = tmp_path / "dist"
+@pytest.fixture(scope="module")
+def first_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the minimal pack once; each kill test starts from a copy of it."""
+    out = tmp_path_factory.mktemp("first") / "dist"
     subprocess.run(build_cmd(out), check=True, capture_output=True, env=env(1735689600))
+    return out
+
+
+@pytest.mark.parametrize("step, exchange", [(s, True) for s in STEPS] + [("retire", False), ("swap", False)])
+def test_a_kill_at_every_step_of_the_write_leaves_one_whole_pack(tmp_path, first_pack, step, exchange):
+    out = tmp_path / "dist"
+    shutil.copytree(first_pack, out)
     old = agree(out)
     killer = (f"import os, sys; from packbuilder import pack, cli; "
               f"pack.STEP.append(lambda s: os._exit(9) if s == {step!r} else None); "
-              f"sys.exit(cli.main(sys.argv[1:]))")
+              + ("" if exchange else "pack._exchange = lambda a, b: False; ")   # two renames, as without renameat2
+              + "sys.exit(cli.main(sys.argv[1:]))")
     argv = build_cmd(out, "--jobs", "1")[3:]
     proc = subprocess.run([sys.executable, "-c", killer, *argv], capture_output=True, env=env(1767225600))
     assert proc.returncode == 9, proc.stderr
@@ -90,10 +108,11 @@ def test_a_kill_at_every_step_of_the_write_leaves_one_whole_pack(tmp_path, step)
     from packbuilder.pack import recover
     recover(out / "minimal", out / "minimal.zip")
     now = agree(out)
-    assert now == old or step in ("swap", "zip-swap")
+    assert now == old or step in ("swap", "zip-swap")      # killed after the swap: the new pack
     assert not [p.name for p in out.iterdir() if p.name.endswith((".partial", ".old"))]
-    subprocess.run(build_cmd(out), check=True, capture_output=True, env=env(1767225600))
-    assert agree(out) != old
+    if step == "swap":                 # the most delicate moment: the next build goes through
+        subprocess.run(build_cmd(out), check=True, capture_output=True, env=env(1767225600))
+        assert agree(out) != old
 
 
 def test_a_leftover_old_pack_is_restored_not_deleted(tmp_path):
@@ -112,9 +131,16 @@ def test_a_leftover_old_pack_is_restored_not_deleted(tmp_path):
 
 def test_workers_exit_when_the_build_is_killed_and_the_lock_is_free(tmp_path):
     out = tmp_path / "dist"
+    subprocess.run(build_cmd(out), check=True, capture_output=True, env=env(1735689600))
+    # a rebuild starts its workers only once it holds the lock and knows what must render
     proc = subprocess.Popen(build_cmd(out, "--jobs", "2"), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env(1735689600))
+                            stderr=subprocess.DEVNULL, env=env(1767225600))
     workers = wait_for_workers(proc, 2)
+    deadline = time.monotonic() + 60                          # until the build holds its lock
+    while not lock_holders(out, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert lock_holders(out, proc.pid) == [proc.pid]          # the build holds it; no worker does
+    assert not any(lock_holders(out, w) for w in children(proc.pid))
     proc.kill()
     proc.wait()
     deadline = time.monotonic() + 20
