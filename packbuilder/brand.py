@@ -77,14 +77,6 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def inside(folder: Path, value: str) -> Path | None:
-    """Return ``folder/value`` resolved, if it stays inside ``folder`` (symlinks followed)."""
-    if Path(value).is_absolute():
-        return None
-    path = (folder / value).resolve()
-    return path if path == folder.resolve() or folder.resolve() in path.parents else None
-
-
 def _text(table: dict, key: str, where: str, bad) -> str:  # type: ignore[no-untyped-def]
     value = table.get(key, "")
     if not isinstance(value, str):
