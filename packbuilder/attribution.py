@@ -10,7 +10,6 @@ Two guarantees that do not depend on files a pack can replace:
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
@@ -93,16 +92,23 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def _squash(text: str) -> str:
-    """Drop spaces, line breaks and hyphens a layout may add when it wraps a line (PDFium reads a
-    hyphen at a line break as U+FFFE)."""
-    return re.sub(r"[\s\u00ad\u2010\u2011\ufffe\x02\-]+", "", unicodedata.normalize("NFKC", text)).casefold()
+    """Keep only letters and digits: a layout's line breaks and hyphens (PDFium reads a hyphen at
+    a line break as U+FFFE), and punctuation a right-to-left line moves, do not count."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def shows(page: str, words: str) -> bool:
+    """Return True if ``page`` (squashed) shows ``words``: in order or, where a right-to-left page
+    reorders a line of English, every word of it."""
+    wanted = _squash(words)
+    return wanted in page or all(_squash(w) in page for w in words.split())
 
 
 def missing_credit(pdf: bytes, names: list[str]) -> list[int]:
     """Return the numbers of the pages that show none of ``names`` (the source's title or author)."""
-    wanted = [_squash(n) for n in names if n.strip()]
+    wanted = [n for n in names if n.strip()]
     return [n for n, text in enumerate(page_texts(pdf), 1)
-            if wanted and not any(w in _squash(text) for w in wanted)]
+            if wanted and not any(shows(_squash(text), w) for w in wanted)]
 
 
 def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
@@ -126,6 +132,6 @@ def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
             problems += [Problem(f"{out.path}: the credits leave out {what} of {d.source.title!r}; the "
                                  "credits layout must list every source with its terms")
                          for d in docs for what, words in (("the title", d.source.title), ("the terms", d.source.terms))
-                         if _squash(words) not in text]
+                         if not shows(text, words)]
     if problems:
         raise LayoutError(f"{len(problems)} page(s) without their source", problems=problems)
