@@ -69,8 +69,14 @@ def alive(pid: int) -> bool:
 def lock_holders(out: Path, pid: int) -> list[int]:
     """Return [pid] if that process has the pack's lock file open."""
     lock = str(out / ".minimal.lock")
+
+    def target(fd: Path) -> str:
+        try:
+            return os.readlink(fd)
+        except OSError:                   # closed while we looked
+            return ""
     try:
-        return [pid] if any(os.readlink(fd) == lock for fd in Path(f"/proc/{pid}/fd").iterdir()) else []
+        return [pid] if any(target(fd) == lock for fd in Path(f"/proc/{pid}/fd").iterdir()) else []
     except OSError:
         return []
 
@@ -137,10 +143,10 @@ def test_workers_exit_when_the_build_is_killed_and_the_lock_is_free(tmp_path):
                             stderr=subprocess.DEVNULL, env=env(1767225600))
     workers = wait_for_workers(proc, 2)
     deadline = time.monotonic() + 60                          # until the build holds its lock
-    while not lock_holders(out, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+    while not (holders := lock_holders(out, proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert lock_holders(out, proc.pid) == [proc.pid]          # the build holds it; no worker does
-    assert not any(lock_holders(out, w) for w in children(proc.pid))
+    assert holders == [proc.pid], "the build should hold its lock while its workers run"
+    assert not any(lock_holders(out, w) for w in workers), "a worker holds the build's lock"
     proc.kill()
     proc.wait()
     deadline = time.monotonic() + 20
