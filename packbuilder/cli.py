@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    for command in (extract, chk, upd, st, imp, fnt, init):
+        command.add_argument("--trust-pack", action="store_true",
+                             help="let the pack read files outside its folder and packbuilder's own folders")
     return parser
 
 
@@ -119,7 +122,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .content import load_content
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     written = extract(docs, config.locales_dir, config.content_dir.parent)
     for path in written:
@@ -140,7 +143,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
         parse_language(args.lang)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(f"{args.lang!r} is not a language code Babel knows (e.g. es, fr, zh_Hans, ar)") from None
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     created = init_language(config.locales_dir, args.lang, [*config.domains, UI_DOMAIN])
     for path in created:
         console.print(f"Created {path}", highlight=False)
@@ -158,7 +161,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from .checks import check_language
     from .config import load_pack
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     if args.files:
         by_lang: dict[str, list[Path]] = {}
         for path in args.files:
@@ -194,7 +197,7 @@ def cmd_update(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .workflow import update_language
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     for lang in _languages(args, config):
         for path, report in update_language(config.locales_dir, lang, [*config.domains, UI_DOMAIN]):
             console.print(report.summary(f"{lang}/{path.name}"), highlight=False)
@@ -210,7 +213,7 @@ def cmd_stats(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .stats import progress
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     rows = [progress(config.locales_dir, lang, doc) for lang in _languages(args, config)
             for doc in [*config.domains, UI_DOMAIN]]
     if args.format == "json":
@@ -229,7 +232,7 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .workflow import import_file
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     target, r = import_file(config.locales_dir, args.lang, args.file, [*config.domains, UI_DOMAIN], args.doc)
     for ctx in r.updated:
         console.print(f"  changed: {ctx}", highlight=False)
@@ -274,7 +277,7 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from .fonts import check_texts, resolve, stack_coverage
     from .i18n import GRID
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     langs = select_languages(config, args.lang)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     jobs = plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))

@@ -225,3 +225,21 @@ def test_the_manifest_of_a_built_pack_names_no_file_outside_it(minimal, tmp_path
     assert code == 0, err
     files = json.loads((tmp_path / "dist/minimal/manifest.json").read_text())["files"]
     assert all(not f["path"].startswith(("/", "..")) for f in files)
+
+
+def test_a_render_job_that_runs_too_long_is_stopped():
+    import time
+
+    from packbuilder.errors import RenderError
+    from packbuilder.scheduler import time_limit
+    with pytest.raises(RenderError, match="took longer than 0.2 s and was stopped"):
+        with time_limit(0.2, "en/slow.pdf"):
+            while True:
+                time.sleep(0.01)
+
+
+def test_trust_pack_works_for_every_command_that_reads_a_pack():
+    code, out, err = run_cli("check", "--pack", str(ROOTS / "rtl/pack.toml"))
+    assert code == 1 and "--trust-pack" in err
+    code, out, err = run_cli("check", "--pack", str(ROOTS / "rtl/pack.toml"), "--trust-pack")
+    assert code == 0, err
