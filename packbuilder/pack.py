@@ -154,10 +154,11 @@ def _step(name: str) -> None:
 
 def write_pack(outputs: list[Output], target: Path, header: dict, zip_path: Path | None = None,
                built=None) -> Path:  # type: ignore[no-untyped-def]
-    """Write ``outputs``, the manifest and the zip, then swap them in: folder and zip always agree.
+    """Write ``outputs``, the manifest and the zip, then swap them in, so folder and zip agree.
 
     Everything is written and synced first (a full disk fails here, and nothing changes); then
-    the folder is swapped in one rename where the system allows it, then the zip.
+    the folder is swapped in one rename where the system allows it, then the zip is moved in.
+    A build killed between those two moves is finished by the next one (``recover``).
     """
     staging, retired, zip_partial = _names(target)
     recover(target, zip_path or target.with_suffix(".zip"))
@@ -180,20 +181,30 @@ def write_pack(outputs: list[Output], target: Path, header: dict, zip_path: Path
             zip_partial.unlink()
         raise OutputError(f"cannot write the pack to {target}: {exc.strerror or exc}; nothing was "
                           "changed (free some space, then build again)", path=target) from None
+    try:
+        _swap(staging, target, retired)
+        if zip_path is not None:
+            os.replace(zip_partial, zip_path)
+            _step("zip-swap")
+    except OSError as exc:
+        recover(target, zip_path or target.with_suffix(".zip"))
+        raise OutputError(f"cannot move the new pack into {target}: {exc.strerror or exc}; the "
+                          "previous pack is kept", path=target) from None
+    shutil.rmtree(retired, ignore_errors=True)
+    return target
+
+
+def _swap(staging: Path, target: Path, retired: Path) -> None:
+    """Put ``staging`` in place of ``target``, the old folder left as ``retired``."""
     if target.exists() and _exchange(staging, target):     # one step: new in, old out
         _step("swap")
         os.replace(staging, retired)
-    else:
-        if target.exists():
-            os.replace(target, retired)
-            _step("retire")
-        os.replace(staging, target)
-        _step("swap")
-    if zip_path is not None:
-        os.replace(zip_partial, zip_path)
-        _step("zip-swap")
-    shutil.rmtree(retired, ignore_errors=True)
-    return target
+        return
+    if target.exists():
+        os.replace(target, retired)
+        _step("retire")
+    os.replace(staging, target)
+    _step("swap")
 
 
 def write_zip(folder: Path, target: Path, built, name: str | None = None) -> Path:  # type: ignore[no-untyped-def]
