@@ -72,6 +72,9 @@ def measure(target: str, data, work: Path) -> dict:  # type: ignore[no-untyped-d
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=40, help="generated inputs per target (default: %(default)s)")
+    parser.add_argument("--target", action="append", choices=sorted(campaign.TARGETS), help="only these targets")
+    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "packbuilder-hostile",
+                        help="where an input that found a bug is saved (default: %(default)s)")
     args = parser.parse_args()
     import packbuilder.checks  # noqa: F401 - in the parent, so children do not pay for the imports
     import packbuilder.config  # noqa: F401
@@ -83,13 +86,20 @@ def main() -> int:
         work = campaign.workspace(Path(tmp))
         base = measure("baseline", None, work)
         print(f"baseline (the interpreter and packbuilder's libraries): {base['mb']:.0f} MB")
+        wanted = args.target or sorted(campaign.TARGETS)
         for target, cases in campaign.worst_cases().items():
-            for name, data in cases:
+            for name, data in cases if target in wanted else []:
                 rows.append((target, name, measure(target, data, work)))
         warnings.simplefilter("ignore")                 # Hypothesis: .example() outside a test
         for target, strategy in campaign.STRATEGIES.items():
-            for n in range(args.n):
-                rows.append((target, f"generated #{n + 1}", measure(target, strategy.example(), work)))
+            for n in range(args.n if target in wanted else 0):
+                data = strategy.example()
+                rows.append((target, f"generated #{n + 1}", measure(target, data, work)))
+                if rows[-1][2]["outcome"].startswith(("BUG", "HANG")):
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    kept = args.keep / f"{target}-{n + 1}"
+                    kept.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+                    rows[-1][2]["outcome"] += f" (input saved as {kept})"
     print(f"{'target':9} {'input':32} {'seconds':>8} {'MB':>7}  outcome")
     for target, name, r in sorted(rows, key=lambda row: -row[2]["seconds"])[:12]:
         print(f"{target:9} {name[:32]:32} {r['seconds']:8.2f} {r['mb']:7.0f}  {r['outcome']}")

@@ -173,6 +173,11 @@ class RenderCache:
         return self.sheets[key]
 
 
+#: What WeasyPrint raises on input it cannot draw (rather than logging it).
+WEASYPRINT_FAILURES = (ValueError, TypeError, AttributeError, KeyError, IndexError, ArithmeticError,
+                       RecursionError)
+
+
 def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
                     job_name: str, cache: RenderCache | None = None):  # type: ignore[no-untyped-def]
     """Lay out ``html`` with WeasyPrint; any warning it logs (or a refused URL) fails the job."""
@@ -184,8 +189,12 @@ def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots
     with weasyprint_log() as logged:
         doc = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
         sheets = [cache.stylesheet(s, fetcher) for s in stylesheets]
-        document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache.images,
-                              font_config=cache.font_config())
+        try:
+            document = doc.render(stylesheets=sheets, pdf_variant="pdf/ua-1", cache=cache.images,
+                                  font_config=cache.font_config())
+        except WEASYPRINT_FAILURES as exc:          # a hostile image (an SVG logo) can trip it
+            raise RenderError(f"{job_name}: WeasyPrint could not lay it out ({type(exc).__name__}: "
+                              f"{str(exc)[:160]}); check the brand logo and the layout's images") from None
     _fail_on(logged, fetcher, job_name)
     return document
 
