@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .links import link_problem
+from .svgsafe import png_problem, svg_problem
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{5,24}$")
@@ -57,20 +58,6 @@ class Brand:
         return f":root {{ --primary: {self.primary}; --accent: {self.accent}; }}"
 
 
-def svg_problem(data: bytes) -> str | None:
-    """Return why an SVG logo is unsafe to render (scripts, entities, outside references), or None."""
-    text = data.decode("utf-8", "replace")
-    if re.search(r"<!ENTITY|<!DOCTYPE", text, re.IGNORECASE):
-        return "declares XML entities or a DOCTYPE (an entity bomb can hang the build); remove them"
-    if re.search(r"<script|\bon[a-z]+\s*=", text, re.IGNORECASE):
-        return "contains a script or event handler; a logo must be a plain drawing"
-    for ref in re.findall(r"(?:href|src)\s*=\s*[\"']([^\"']*)", text, re.IGNORECASE) + \
-            re.findall(r"url\(\s*[\"']?([^)\"']*)", text, re.IGNORECASE):
-        if ref and not ref.startswith("#") and not ref.startswith("data:image/"):
-            return f"refers to {ref[:80]!r} outside the file; embed everything in the SVG"
-    return None
-
-
 def logo_uri(path: Path) -> str:
     """Return the logo as a data: URI, so the renderer never opens the pack's folder."""
     import base64
@@ -90,14 +77,6 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def inside(folder: Path, value: str) -> Path | None:
-    """Return ``folder/value`` resolved, if it stays inside ``folder`` (symlinks followed)."""
-    if Path(value).is_absolute():
-        return None
-    path = (folder / value).resolve()
-    return path if path == folder.resolve() or folder.resolve() in path.parents else None
-
-
 def _text(table: dict, key: str, where: str, bad) -> str:  # type: ignore[no-untyped-def]
     value = table.get(key, "")
     if not isinstance(value, str):
@@ -106,8 +85,11 @@ def _text(table: dict, key: str, where: str, bad) -> str:  # type: ignore[no-unt
     return value
 
 
-def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-untyped-def]
-    """Return the [brand] of a pack config; ``bad(key, message)`` collects every problem."""
+def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = ()) -> Brand:  # type: ignore[no-untyped-def]
+    """Return the [brand] of a pack config; ``bad(key, message)`` collects every problem.
+
+    The logo must lie inside ``folder`` or ``roots`` after symlinks (``roots`` None: anywhere)."""
+    from .trust import confine
     for key in sorted(CREDIT_KEYS & set(data)):
         bad(f"brand.{key}", "the sources' credit line cannot be changed or hidden; it stays on every "
                             "page as the sources ask. Remove this key")
@@ -127,9 +109,9 @@ def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-unty
     logo = None
     if "logo" in data:
         value = _text(data, "logo", "brand.logo", bad)
-        path = inside(folder, value) if value else None
+        path, why = confine(folder, value, roots if roots != () else (folder.resolve(),)) if value else (None, "is empty")
         if path is None:
-            bad("brand.logo", f"the path {value!r} must be a file inside the pack's folder {folder}")
+            bad("brand.logo", f"the path {value!r} {why}")
         elif not path.is_file():
             bad("brand.logo", f"the path {value!r} isn't an existing file")
         elif path.suffix.lower() not in LOGO_TYPES:
@@ -137,7 +119,7 @@ def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-unty
         elif path.stat().st_size > MAX_LOGO:
             bad("brand.logo", f"{value!r} is {path.stat().st_size // 1024} KB; a logo must be under "
                               f"{MAX_LOGO // 1024} KB")
-        elif path.suffix.lower() == ".svg" and (why := svg_problem(path.read_bytes())):
+        elif why := (svg_problem if path.suffix.lower() == ".svg" else png_problem)(path.read_bytes()):
             bad("brand.logo", f"{value!r}: {why}")
         else:
             logo = path
@@ -204,7 +186,7 @@ def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untype
         if not name:
             bad(f"{where}.name", "a service needs a name")
         category = item.get("category", "")
-        if category not in CATEGORIES:
+        if not isinstance(category, str) or category not in CATEGORIES:
             bad(f"{where}.category", f"{category!r} is not one of {', '.join(CATEGORIES)}")
         phone = _text(item, "phone", f"{where}.phone", bad)
         if phone and not PHONE.match(phone):

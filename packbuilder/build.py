@@ -12,19 +12,21 @@ from pathlib import Path
 from . import __version__
 from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
+from .attribution import keep_stock_terms
 from .brand import commercial_problems
-from .cards import RESOURCES, resources_card
+from .cards import RESOURCES, layout_faces, resources_card
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
-from .errors import CatalogError, ConfigError, Problem
+from .errors import CatalogError, ConfigError, OutputError, Problem
 from .fonts import check_texts, resolve
 from .fontsubset import FontSet, faces, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
 from .i18n import GRID, GRID_FONTS, language
 from .jobs import Job, Setting
-from .pack import Output, build_lock, write_pack, write_zip
+from .pack import Output, build_lock, write_pack
+from .render import RenderCache, environment
 from .scheduler import Progress, Renderer, render_all
 from .ui import STRINGS
 
@@ -56,16 +58,20 @@ class BuildReport:
 
 def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path = Path("dist"),
           jobs: int | None = None, progress: Progress | None = None, draft: bool = False,
-          print_shop: bool = False) -> BuildReport:
-    """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure."""
+          print_shop: bool = False, trust_pack: bool = False) -> BuildReport:
+    """Build the pack at ``pack_path`` into ``out_dir/<name>/``; the old pack stays on failure.
+
+    ``trust_pack`` lets the pack read files outside its folder and packbuilder's (the CLI's
+    --trust-pack, for a maintainer's own checkout; never for a pack someone sent)."""
     start = time.monotonic()
-    config = load_pack(pack_path)                                  # what to build, validated once
+    config = load_pack(pack_path, trust=trust_pack)                # what to build, validated once
     out_dir = Path(out_dir)
     target = out_dir / config.name
     # a first build starts its workers now, so that they import WeasyPrint while we load
     with Renderer(jobs, warm=not (target / "manifest.json").is_file()) as renderer:
         langs = select_languages(config, languages)
         docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
+        docs = [keep_stock_terms(doc) for doc in docs]              # a copied stock source keeps its terms
         if problems := commercial_problems(config.use, docs, config.path):  # the sources' terms
             raise ConfigError("", problems=problems)
         editions = load_catalogs(config.locales_dir, langs, docs)         # PO files -> translations
@@ -84,8 +90,8 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
                       "built": setting.built.isoformat(), "languages": list(langs),
                       "links": link_list(outputs), "catalogs": checked if not draft else "",
                       "preflight": checked_pdfs.verdict()}
-            write_pack(outputs, target, header)                            # atomic swap
-            write_zip(target, out_dir / f"{config.name}.zip", setting.built)   # the whole pack
+            write_pack(outputs, target, header,                            # folder and zip, then
+                       out_dir / f"{config.name}.zip", setting.built)      # one swap each
     return BuildReport(config, target, [dict(path=o.path, **o.meta) for o in outputs], reused,
                        time.monotonic() - start)
 
@@ -288,6 +294,15 @@ def font_texts(jobs: list[Job], config: Pack | None = None,
 def prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None = None,
                   built: datetime | None = None) -> dict[str, FontSet]:
     """Refuse tofu, then subset each language's fonts to the characters it prints."""
+    try:
+        return _prepare_fonts(jobs, cache_dir, config, built)
+    except OSError as exc:                     # a full disk or a read-only cache
+        raise OutputError(f"cannot write the font cache {cache_dir}: {exc.strerror or exc}; free some "
+                          "space there or point PACKBUILDER_CACHE at another folder", path=cache_dir) from None
+
+
+def _prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None,
+                   built: datetime | None) -> dict[str, FontSet]:
     stacks, texts = font_texts(jobs, config, built)
     families = sorted({f for stack in stacks.values() for f in stack})
     with ThreadPoolExecutor(8) as pool:                 # fontconfig lookups, all at once
@@ -299,3 +314,15 @@ def prepare_fonts(jobs: list[Job], cache_dir: Path, config: Pack | None = None,
         plans[code] = subset_plan(stacks[code], "".join(sorted({c for t in mine for c in t[0]})))
     made = subset_all(plans, cache_dir)
     return {code: font_set(stacks[code], plan, made) for code, plan in plans.items()}
+
+
+def fit_problems(config: Pack, langs: tuple[str, ...]) -> list[Problem]:
+    """Lay out every card face in every language, without writing anything; return what overflows
+    (`packbuilder check --fit`)."""
+    docs = load_content(config.content_dir, list(config.documents), list(config.cards))
+    jobs = [j for j in plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
+            if j.layout == "card"]
+    fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
+    setting = Setting(config, tuple(docs), fonts, build_date(), font_cache())
+    env, cache = environment(config.layouts_dir), RenderCache()
+    return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]

@@ -7,6 +7,7 @@ from .content import Document
 
 from .errors import FitError, Problem
 from .impose import CARD_SIZES, grid, impose, marks_html
+from .jobs import brand_context, job_key, printed_links
 from .markup import plain_text
 from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
@@ -67,7 +68,6 @@ def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
 def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
     """Lay out both faces, each at the largest size that fits its safe area; return (documents,
     fit problems, tally). ``draft_fit`` stamps a face that does not fit even at 8 pt."""
-    from .jobs import brand_context
     doc, tally = job.doc, Tally()
     translation = job.edition.docs[doc.id]
     t = translator(translation.get, job.lang.tag, tally)
@@ -156,8 +156,6 @@ def _overflowing(document):  # type: ignore[no-untyped-def]
 
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render a card: its two faces at card size, and an N-up sheet per paper size."""
-    from .jobs import job_key, printed_links
-
     documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
     tr = job.edition.docs[job.doc.id]
     translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
@@ -206,21 +204,3 @@ def revealing_words(card_pdf: bytes, job, s) -> list[str]:  # type: ignore[no-un
     text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower().replace("\u2060", "")
     text = "".join(text.split()) if job.lang.code.startswith(("zh", "ja")) else " ".join(text.split())
     return [w for w in s.config.brand.revealing.get(job.lang.code, []) if w.lower() in text]
-
-
-def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """Lay out every card face in every language, without writing anything; return what overflows."""
-    from .build import build_date, plan_jobs
-    from .catalogs import load_catalogs
-    from .content import load_content
-    from .fontsubset import FontSet, cache_dir
-    from .jobs import Setting
-    from .render import RenderCache, environment
-
-    docs = load_content(config.content_dir, list(config.documents), list(config.cards))
-    jobs = [j for j in plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
-            if j.layout == "card"]
-    fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
-    setting = Setting(config, tuple(docs), fonts, build_date(), cache_dir())
-    env, cache = environment(config.layouts_dir), RenderCache()
-    return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]

@@ -15,6 +15,7 @@ from .plurals import plural_forms
 from .poread import MAX_PLURALS, decode, parse, read_bytes
 from .powrite import OWNED_PREFIX, dump_po
 from .ui import STRINGS
+from .textsafety import SAFETY_KEYS, drop_invisible, visible_in_script
 
 UI_DOMAIN = "ui"
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -97,6 +98,8 @@ class Edition:
         """Return a layout string in this language (English where untranslated)."""
         from .typeset import prepare
         text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
+        if text and key in SAFETY_KEYS and not visible_in_script(drop_invisible(text), self.lang):
+            text = None                       # safety text that shows nothing prints in English
         return prepare(fill(text or STRINGS[key][0], values), self.lang if text else "en")
 
 

@@ -12,6 +12,7 @@ from .catalogs import UI_DOMAIN, catalog_path, read_catalog_once, template_path
 from .errors import CatalogError, Problem
 from .glossary import Glossary, glossary_problems, load_glossary
 from .markup import images, inline_links, plain_text, raw_html
+from .textsafety import SAFETY_KEYS, drop_invisible, fold, has_words, visible_in_script
 
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 NUMBER = re.compile(r"\d+")
@@ -65,6 +66,12 @@ def markup_parity(e: Entry) -> Iterator[tuple[str, str]]:
         yield "error", "bold/italic markers (** and *) differ from the English; keep the same emphasis"
     for tag in raw_html(e.target):
         yield "error", f"raw HTML {tag!r} is not allowed; it would print as text"
+    seen = fold(e.target)                 # what a reader sees: no zero-width tricks, no look-alikes
+    if seen != e.target and dst == src:
+        hidden = [u for u in inline_links(seen) if u not in src]
+        if hidden or _emphasis(seen) != _emphasis(e.target) or raw_html(seen) != raw_html(e.target):
+            yield "error", ("invisible characters or look-alike letters change the markup "
+                            f"({', '.join(hidden) or 'links, emphasis or tags'}); type it plainly")
     for src in images(e.target):
         yield "error", f"an image ({src[:60]!r}) is not allowed in a translation; remove it"
 
@@ -78,7 +85,7 @@ def placeholders(e: Entry) -> Iterator[tuple[str, str]]:
 
 @check("numbers")
 def numbers(e: Entry) -> Iterator[tuple[str, str]]:
-    strip = lambda t: re.sub(r"<[^>]+>|\]\([^)]*\)", " ", t)  # noqa: E731 - URLs are checked as links
+    strip = lambda t: re.sub(r"<[^<>]+>|\]\([^)\]]*\)", " ", t)  # noqa: E731 - URLs are checked as links
     missing = sorted(set(NUMBER.findall(strip(e.source))) - set(NUMBER.findall(strip(e.target))))
     if missing:
         yield "warning", f"numbers {missing} from the English are not in the translation"
@@ -114,7 +121,7 @@ def end_punctuation(e: Entry) -> Iterator[tuple[str, str]]:
 
 @check("same-as-source")
 def same_as_source(e: Entry) -> Iterator[tuple[str, str]]:
-    words = re.sub(r"[\W\d_]+", " ", re.sub(r"<[^>]+>", " ", e.source)).split()
+    words = re.sub(r"[\W\d_]+", " ", re.sub(r"<[^<>]+>", " ", e.source)).split()
     names = " ".join(e.glossary.keep).lower()
     if e.source == e.target and words and not all(w.lower() in names for w in words):
         yield "warning", "the translation is the same as the English; translate it or flag it ignore-same-as-source"
@@ -137,6 +144,20 @@ def size(e: Entry) -> Iterator[tuple[str, str]]:
                         f"{len(e.source):,}; is this the right text?")
 
 
+@check("visible")
+def visible(e: Entry) -> Iterator[tuple[str, str]]:
+    shown = drop_invisible(e.target)
+    if has_words(e.source) and not has_words(shown):
+        yield "error", ("the translation prints no words (only invisible characters, spaces or "
+                        "punctuation); translate it, or leave it empty to show the English")
+    elif str(e.message.context).removeprefix("ui/") in SAFETY_KEYS and str(e.message.context).startswith("ui/") \
+            and not visible_in_script(shown, e.lang):
+        yield "error", (f"this text keeps readers safe and must show words in {e.lang}'s own script; "
+                        "translate it, or leave it empty to show the English")
+
+
+#: Checks a flag in the file cannot switch off: they guard what the page must show.
+UNSILENCED = ("size", "visible")
 BUDGET = re.compile(r"Length budget: (\d+)")
 
 
@@ -183,8 +204,11 @@ def check_catalog(path: Path, lang: str, glossary: Glossary, template: dict[str,
                                     path, message.lineno, "warning", "unknown"))
             continue
         entry = Entry(message, lang, glossary)
+        if too_long := list(size(entry)):        # size first: nothing else reads a huge string
+            problems += [Problem(text, path, message.lineno, severity, "size") for severity, text in too_long]
+            continue
         for name, fn in CHECKS.items():
-            if f"ignore-{name}" in message.flags:
+            if f"ignore-{name}" in message.flags and name not in UNSILENCED:
                 continue
             for severity, text in fn(entry):
                 problems.append(Problem(text, path, message.lineno, severity, name))

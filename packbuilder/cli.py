@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--print-shop", action="store_true",
                        help="write PDF/X-4 for a print shop: CMYK output intent, text in 100%% K, "
                             "card sheets with a gutter and bleed around every card")
+    build.add_argument("--trust-pack", action="store_true",
+                       help="let the pack read files outside its folder and packbuilder's own folders "
+                            "(only for your own checkout, never for a pack someone sent)")
 
     extract = sub.add_parser("extract", help="write locales/templates/<doc>.pot from content/")
     extract.add_argument("--pack", type=Path, default=DEFAULT_PACK)
@@ -89,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="create catalogs for a new language")
     init.add_argument("lang", help="language code such as es, zh_Hans, fr")
     init.add_argument("--pack", type=Path, default=DEFAULT_PACK)
+    for command in (extract, chk, upd, st, imp, fnt, init):
+        command.add_argument("--trust-pack", action="store_true",
+                             help="let the pack read files outside its folder and packbuilder's own folders")
     return parser
 
 
@@ -114,7 +120,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
         bar.start()
     try:
         report = build(args.pack, languages=args.lang, out_dir=args.out, jobs=args.jobs, progress=progress,
-                       draft=args.draft, print_shop=args.print_shop)
+                       draft=args.draft, print_shop=args.print_shop, trust_pack=args.trust_pack)
     finally:
         if bar is not None:
             bar.stop()
@@ -136,7 +142,7 @@ def cmd_extract(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .content import load_content
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     written = extract(docs, config.locales_dir, config.content_dir.parent)
     for path in written:
@@ -157,7 +163,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
         parse_language(args.lang)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(f"{args.lang!r} is not a language code Babel knows (e.g. es, fr, zh_Hans, ar)") from None
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     created = init_language(config.locales_dir, args.lang, [*config.domains, UI_DOMAIN])
     for path in created:
         console.print(f"Created {path}", highlight=False)
@@ -175,7 +181,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from .checks import check_language
     from .config import load_pack
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     if args.files:
         by_lang: dict[str, list[Path]] = {}
         for path in args.files:
@@ -188,7 +194,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
                 for p in check_language(config.locales_dir, lang, config.domains, files or None)]
     if args.fit:
         from .build import select_languages
-        from .cards import fit_problems
+        from .build import fit_problems
         problems += fit_problems(config, select_languages(config, args.lang))
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "json":
@@ -211,7 +217,7 @@ def cmd_update(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .workflow import update_language
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     for lang in _languages(args, config):
         for path, report in update_language(config.locales_dir, lang, [*config.domains, UI_DOMAIN]):
             console.print(report.summary(f"{lang}/{path.name}"), highlight=False)
@@ -227,7 +233,7 @@ def cmd_stats(args: argparse.Namespace, console: Console) -> int:
     from .config import load_pack
     from .stats import progress
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     rows = [progress(config.locales_dir, lang, doc) for lang in _languages(args, config)
             for doc in [*config.domains, UI_DOMAIN]]
     if args.format == "json":
@@ -247,7 +253,7 @@ def cmd_import(args: argparse.Namespace, console: Console) -> int:
     from .errors import CatalogError
     from .workflow import import_file, undo_import
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     domains = [*config.domains, UI_DOMAIN]
     say = lambda text: console.print(text, highlight=False, markup=False)  # noqa: E731
     if args.undo:
@@ -300,7 +306,7 @@ def cmd_fonts(args: argparse.Namespace, console: Console) -> int:
     from .fonts import check_texts, resolve, stack_coverage
     from .i18n import GRID
 
-    config = load_pack(args.pack)
+    config = load_pack(args.pack, trust=args.trust_pack)
     langs = select_languages(config, args.lang)
     docs = load_content(config.content_dir, list(config.documents), list(config.cards))
     jobs = plan_jobs(config, langs, docs, load_catalogs(config.locales_dir, langs, docs))
@@ -365,7 +371,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
             err.print(f"{exc.category}: {exc.message}", highlight=False, markup=False)
         return 1
     except KeyboardInterrupt:
-        err.print("interrupted", highlight=False)
+        err.print("interrupted: stopped before finishing (a build keeps the previous pack)", highlight=False)
         return 130
     except Exception:  # noqa: BLE001 - anything else is a bug: say so, briefly
         err.print("packbuilder hit a bug; please report it with this trace:", highlight=False)

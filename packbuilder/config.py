@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from .errors import ConfigError, Problem
 from .brand import CREDIT_KEYS, Brand, parse_brand, parse_services
 from .links import link_problem
+from .trust import allowed_roots, confine, escaping_links
 
 PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
@@ -23,6 +24,8 @@ KNOWN = {
     "activities": {"include", "site_url", "allow_missing_audio", "audio"},
 }
 CARD_SIZES = ("business-us", "id-1")
+MAX_CONFIG = 256 * 1024          # a pack config is a page of settings, not a data file
+MAX_QR_URL = 500                 # a longer link makes a QR code too dense to scan from paper
 DEFAULT_PATHS = {"content": "../content", "locales": "../locales",
                  "layouts": "../layouts", "assets": "../assets"}
 
@@ -52,6 +55,7 @@ class Pack:
     site_url: str = ""
     allow_missing_audio: bool = False
     audio: dict = field(default_factory=dict)     # activity -> {lang: url, "fallback": [...], "note": str}
+    roots: tuple[Path, ...] | None = ()           # folders the pack may read; None: trusted (--trust-pack)
 
     @property
     def domains(self) -> list[str]:
@@ -90,6 +94,14 @@ def _unknown_keys(data: dict, text: str, path: Path, problems: list[Problem]) ->
                                         path, _line_of(text, key)))
 
 
+def qr_link_problem(url: str, limit: int) -> str | None:
+    """Return why ``url`` cannot be a QR code's target (see link_problem), or None."""
+    if len(url) > limit:
+        return (f"the link is {len(url):,} characters long; a QR code holding more than {limit} is too "
+                "dense to scan from paper; use a shorter link")
+    return link_problem(url)
+
+
 def str_list(value, key: str, message: str, bad) -> list[str]:  # type: ignore[no-untyped-def]
     """Return ``value`` if it is a list of strings; otherwise report ``message`` and return []."""
     if isinstance(value, list) and all(isinstance(x, str) for x in value):
@@ -98,20 +110,42 @@ def str_list(value, key: str, message: str, bad) -> list[str]:  # type: ignore[n
     return []
 
 
-def load_pack(path: Path) -> Pack:
-    """Return the pack described by the TOML file at ``path``, or raise ConfigError."""
-    path = Path(path)
+def read_config(path: Path) -> tuple[str, dict]:
+    """Return the text and the data of a pack config: a regular file, small, UTF-8, TOML."""
+    import stat
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"the pack config {path} is not a regular file; name a .toml file", path=path)
+        if info.st_size > MAX_CONFIG:
+            raise ConfigError(f"the pack config is {info.st_size // 1024} KB; a pack config is under "
+                              f"{MAX_CONFIG // 1024} KB of settings", path=path)
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"pack config not found: {path}", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            line = re.search(r"line (\d+)", str(exc))
+            raise ConfigError(f"not valid TOML: {exc}", path=path,
+                              lineno=int(line.group(1)) if line else None) from None
         raise ConfigError(f"cannot read pack config: {exc}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(f"not valid TOML: {exc}", path=path,
-                          lineno=int(line.group(1)) if line else None) from None
+    except RecursionError:
+        raise ConfigError("the pack config nests tables or lists too deeply; a pack config is a few "
+                          "flat tables", path=path) from None
+
+
+def load_pack(path: Path, trust: bool = False) -> Pack:
+    """Return the pack described by the TOML file at ``path``, or raise ConfigError.
+
+    Every folder and file it names must lie inside the pack's folder or packbuilder's own
+    folders, after symlinks (``trust`` lifts that, for a maintainer's own checkout).
+    """
+    path = Path(path)
+    if "\0" in str(path):
+        raise ConfigError("the pack config's path contains a NUL character", path=str(path).replace("\0", "?"))
+    text, data = read_config(path)
+    roots = None if trust else allowed_roots(path.parent)
     problems: list[Problem] = []
     _unknown_keys(data, text, path, problems)
     pack = data.get("pack") if isinstance(data.get("pack"), dict) else {}
@@ -143,23 +177,26 @@ def load_pack(path: Path) -> Pack:
         bad("pack.documents", "must be a non-empty list of document ids from the content folder")
         documents = []
     paper = pack.get("paper", "letter")
-    if paper not in PAPERS:
+    if not isinstance(paper, str) or paper not in PAPERS:
         bad("pack.paper", f"{paper!r} is not one of {', '.join(PAPERS)}")
     cards = data.get("cards") if isinstance(data.get("cards"), dict) else {}
     include = str_list(cards.get("include", []), "cards.include",
                        "must be a list of card ids from the content folder", bad)
     card_size = cards.get("size", "business-us")
-    if card_size not in CARD_SIZES:
+    if not isinstance(card_size, str) or card_size not in CARD_SIZES:
         bad("cards.size", f"{card_size!r} is not one of {', '.join(CARD_SIZES)}")
     sheets = cards.get("sheets", ["letter", "a4"])
-    if not isinstance(sheets, list) or any(p not in PAPERS for p in sheets):
+    if not isinstance(sheets, list) or any(not isinstance(p, str) or p not in PAPERS for p in sheets):
         bad("cards.sheets", f"{sheets!r} must be a list of paper sizes from {', '.join(PAPERS)}")
         sheets = []
     acts = data.get("activities") if isinstance(data.get("activities"), dict) else {}
     activities = str_list(acts.get("include", []), "activities.include",
                           "must be a list of activity names (e.g. \"listen-and-reflect\")", bad)
     site_url = acts.get("site_url", "")
-    if site_url and (why := link_problem(site_url)):
+    if not isinstance(site_url, str):
+        bad("activities.site_url", "must be a string: an https:// address")
+        site_url = ""
+    if site_url and (why := qr_link_problem(site_url, MAX_QR_URL - 60)):
         bad("activities.site_url", why)
     audio = acts.get("audio", {})
     if not isinstance(audio, dict):
@@ -176,13 +213,15 @@ def load_pack(path: Path) -> Pack:
             elif key == "note":
                 if not isinstance(value, str):
                     bad(f"activities.audio.{act_name}.note", "must be a string")
-            elif not isinstance(value, str) or (why := link_problem(value)):
-                bad(f"activities.audio.{act_name}.{key}", why or "must be an https:// URL")
+            elif not isinstance(value, str):
+                bad(f"activities.audio.{act_name}.{key}", "must be an https:// URL")
+            elif why := qr_link_problem(value, MAX_QR_URL):
+                bad(f"activities.audio.{act_name}.{key}", why)
     use = pack.get("use", "non-commercial")
-    if use not in ("non-commercial", "commercial"):
+    if not isinstance(use, str) or use not in ("non-commercial", "commercial"):
         bad("pack.use", f"{use!r} is not one of non-commercial, commercial")
     brand_table = data.get("brand", {}) if isinstance(data.get("brand", {}), dict) else {}
-    brand = parse_brand(brand_table, path.parent, bad)
+    brand = parse_brand(brand_table, path.parent, bad, roots)
     services = parse_services(data.get("services", []), bad)
     resolved: dict[str, Path] = {}
     for key, default in DEFAULT_PATHS.items():
@@ -190,9 +229,17 @@ def load_pack(path: Path) -> Pack:
         if not isinstance(value, str):
             bad(f"paths.{key}", "must be a path string")
             continue
-        folder = (path.parent / value).resolve()
+        folder, why = confine(path.parent, value, roots)
+        if key == "assets" and folder is None and "\0" not in value and not (path.parent / value).exists():
+            folder, why = (path.parent / value).absolute(), ""         # no assets: nothing to read
+        if folder is None:
+            bad(f"paths.{key}", f"the path {value!r} {why}")
+            continue
         if not folder.is_dir() and key != "assets":
             bad(f"paths.{key}", f"the path {value!r} isn't an existing folder (resolved to {folder})")
+        elif roots is not None and folder.is_dir():
+            for line in escaping_links(folder, roots):
+                bad(f"paths.{key}", line)
         resolved[key] = folder
     if problems:
         raise ConfigError(f"{len(problems)} problem(s) in {path}", path=path, problems=problems)
@@ -202,4 +249,4 @@ def load_pack(path: Path) -> Pack:
                 assets_dir=resolved["assets"], cards=tuple(include), card_size=card_size,
                 sheets=tuple(sheets), activities=tuple(activities), site_url=site_url.rstrip("/"),
                 allow_missing_audio=bool(acts.get("allow_missing_audio", False)), audio=audio,
-                brand=brand, services=services, use=use)
+                brand=brand, services=services, use=use, roots=roots)

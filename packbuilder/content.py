@@ -177,6 +177,9 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
         line = re.search(r"line (\d+)", str(exc))
         raise ContentError(f"front matter is not valid TOML: {exc}", path=path,
                            lineno=int(line.group(1)) + 1 if line else 1) from None
+    except RecursionError:
+        raise ContentError("front matter nests tables or lists too deeply; it is a few plain keys",
+                           path=path, lineno=2) from None
     return meta, "\n".join(lines[end + 1:]), end + 1
 
 
@@ -323,12 +326,30 @@ def _source(meta: dict, path: Path, problems: list[Problem]) -> Source:
                   contact=str(src.get("contact", "")))
 
 
+MAX_DOCUMENT = 100 * 1024          # the longest stock document is 15 KB; 100 KB is about 50 pages
+MAX_LINES = 3_000                  # the longest stock document has 203 lines
+MAX_SEGMENT = 5_000                # characters; the longest stock paragraph has 784
+
+
 def parse_document(path: Path) -> Document:
     """Return the document at ``path``, or raise ContentError naming every problem."""
+    import stat
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError("a source document must be a regular file (this is a folder, pipe or device)", path=path)
+        if info.st_size > MAX_DOCUMENT:
+            raise ContentError(f"the document is {info.st_size // 1024} KB; a source document is under "
+                               f"{MAX_DOCUMENT // 1024} KB (split it into several documents)", path=path)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"cannot read source document: {exc}", path=path) from None
+    if (lines := text.count("\n")) > MAX_LINES:
+        raise ContentError(f"the document has {lines:,} lines; a source document has at most {MAX_LINES:,} "
+                           "(split it into several documents)", path=path)
+    if long := next((n for n, line in enumerate(text.split("\n"), 1) if len(line) > MAX_SEGMENT), None):
+        raise ContentError(f"this line is longer than a segment may be ({MAX_SEGMENT:,} characters); "
+                           "break it into paragraphs", path=path, lineno=long)
     meta, body, offset = split_front_matter(text, path)
     problems: list[Problem] = []
     doc_id = str(meta.get("id", ""))
@@ -352,6 +373,9 @@ def parse_document(path: Path) -> Document:
     tree = SyntaxTreeNode(block_parser().parse(body))
     blocks = seg.blocks(tree.children)
     problems += seg.problems
+    problems += [Problem(f"{s.context} is {len(s.text):,} characters long; a segment is a paragraph, heading or "
+                         f"item (at most {MAX_SEGMENT:,}); split it", path, s.lineno)
+                 for s in seg.segments if len(s.text) > MAX_SEGMENT]
     if kind == "card":
         faces = [b.kind for b in blocks if b.type == "container" and b.kind in ("front", "back")]
         stray = [b for b in blocks if not (b.type == "container" and b.kind in ("front", "back"))]

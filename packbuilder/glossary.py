@@ -77,7 +77,7 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(escaped)
 
 
-URL = re.compile(r"<[^>\s]+>|\]\([^)]*\)|https?://\S+")
+URL = re.compile(r"<[^<>\s]+>|\]\([^)\]]*\)|https?://\S+")      # linear: no scan past the next start
 
 
 def mask(text: str, names: tuple[str, ...]) -> str:
@@ -90,17 +90,18 @@ def mask(text: str, names: tuple[str, ...]) -> str:
 
 def glossary_problems(glossary: Glossary, english: str, translation: str) -> list[str]:
     """Return every avoided term used and every preferred rendering missed in one entry."""
+    from .textsafety import fold
     problems = []
-    target = mask(translation, glossary.keep)
+    target = fold(mask(translation, glossary.keep))       # as a reader sees it: no zero-width, no look-alikes
     for avoided in glossary.avoided:
         for term in avoided.terms:
-            if term_pattern(term).search(target):
+            if term_pattern(fold(term)).search(target):
                 problems.append(f"avoided term {term!r}: {avoided.why} Use {avoided.use!r} "
                                 f"(guidance: {avoided.source}).")
     source = mask(english, glossary.keep)
     for pref in glossary.preferred:
         hits = [t for t in pref.english if term_pattern(t).search(source)]
-        if hits and not any(term_pattern(u).search(target) for u in pref.use):
+        if hits and not any(term_pattern(fold(u)).search(target) for u in pref.use):
             problems.append(f"{hits[0]!r} should be rendered as {' / '.join(repr(u) for u in pref.use)}"
                             f"{f' ({pref.note})' if pref.note else ''}.")
     return problems

@@ -192,17 +192,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
 
 
 def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type: ignore[no-untyped-def]
-    """Render one job to its files, each with its manifest entry and its preflight (read back here,
-    in the worker, so that a reused file is not read again)."""
-    from .preflight import check_outputs
-    return check_outputs(render_outputs(job, s, env, cache))
-
-
-def render_outputs(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type: ignore[no-untyped-def]
-    """Render one job to its files, each with its manifest entry."""
-    if job.layout == "card":
-        from .cards import render_card
-        return render_card(job, s, env, cache)
+    """Render one job to its files, each with its manifest entry (cards: cards.render_card)."""
     tally = Tally()
     html = job_html(job, s, env, tally)
     key = job_key(job, s)

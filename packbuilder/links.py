@@ -29,6 +29,13 @@ def strip_tracking(url: str) -> str:
 
 def link_problem(url: str) -> str | None:
     """Return why ``url`` must not be printed, with the fix, or None when it is fine."""
+    try:
+        return _link_problem(url)
+    except ValueError as exc:                 # urlsplit: a bracketed host that is not an address
+        return f"link {url[:200]!r} is not a valid address ({exc})"
+
+
+def _link_problem(url: str) -> str | None:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
 from .errors import LayoutError, RenderError
@@ -59,10 +60,28 @@ def page_counter_css(template: str) -> str:
     return " ".join(parts) or '""'
 
 
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Load templates from one folder only: a symlink that leads out of it is not a template."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), followlinks=False)
+        self.root = Path(folder).resolve()
+
+    def get_source(self, environment, template):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if self.root not in real.parents:
+            raise jinja2.TemplateNotFound(f"{template} (it leads outside {self.root})")
+        return source, filename, uptodate
+
+
 def environment(layouts_dir: Path) -> jinja2.Environment:
-    """Return the Jinja environment: autoescape on, undefined names are errors."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts_dir)),
+    """Return the Jinja environment: sandboxed and immutable (a layout cannot reach Python's
+    internals or change what it is given, whoever wrote it), autoescape on, undefined names are
+    errors. Templates load only from ``layouts_dir`` (followlinks off)."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    env = ImmutableSandboxedEnvironment(
+        loader=ConfinedLoader(layouts_dir),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     env.filters["typeset"] = prepare           # a language's quotation marks and CJK last lines
@@ -96,6 +115,11 @@ def render_html(env: jinja2.Environment, template: str, context: dict) -> str:
         raise LayoutError(f"layout template {exc.name!r} not found in {env.loader.searchpath}") from None  # type: ignore[union-attr]
     except jinja2.UndefinedError as exc:
         raise LayoutError(f"{template}: {exc.message}") from None
+    except SecurityError as exc:
+        raise LayoutError(f"{template}: the layout tried something a layout may not do ({exc}); "
+                          "layouts run in a sandbox: use only the values packbuilder passes them") from None
+    except (RecursionError, MemoryError, TypeError, ValueError, ArithmeticError) as exc:
+        raise LayoutError(f"{template}: the layout failed: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 class _Collect(logging.Handler):
@@ -168,6 +192,11 @@ def print_shop_profile() -> Path:
     return CMYK_PROFILE
 
 
+#: What WeasyPrint raises on input it cannot draw (rather than logging it).
+WEASYPRINT_FAILURES = (ValueError, TypeError, AttributeError, KeyError, IndexError, ArithmeticError,
+                       RecursionError)
+
+
 def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots: list[Path],
                     job_name: str, cache: RenderCache | None = None,
                     print_shop: bool = False):  # type: ignore[no-untyped-def]
@@ -185,8 +214,12 @@ def render_document(html: str, *, base_dir: Path, stylesheets: list[Path], roots
         if print_shop:
             sheets.append(weasyprint.CSS(string=PRINT_SHOP_CSS, url_fetcher=fetcher, font_config=cache.font_config(),
                                          color_profiles=profiles))
-        document = doc.render(stylesheets=sheets, pdf_variant="pdf/x-4" if print_shop else "pdf/ua-1",
-                              cache=cache.images, font_config=cache.font_config(), color_profiles=profiles)
+        try:
+            document = doc.render(stylesheets=sheets, pdf_variant="pdf/x-4" if print_shop else "pdf/ua-1",
+                                  cache=cache.images, font_config=cache.font_config(), color_profiles=profiles)
+        except WEASYPRINT_FAILURES as exc:          # a hostile image (an SVG logo) can trip it
+            raise RenderError(f"{job_name}: WeasyPrint could not lay it out ({type(exc).__name__}: "
+                              f"{str(exc)[:160]}); check the brand logo and the layout's images") from None
     _fail_on(logged, fetcher, job_name)
     return document
 

@@ -9,13 +9,17 @@ import hashlib
 import json
 import os
 from collections import Counter, deque
+from contextlib import contextmanager
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Hashable, Iterator
 
-from .errors import BuildErrors, PackbuilderError
+from .attribution import check_outputs
+from .errors import BuildErrors, PackbuilderError, RenderError
+from .cards import render_card
 from .jobs import Job, Setting, job_key, job_segments, render_job
 from .pack import Output
+from .preflight import check_outputs as record_preflight
 from .render import RenderCache, environment
 
 Progress = Callable[[str, int, int, bool], None]      # (output, done, total, reused)
@@ -24,16 +28,63 @@ Outcome = list[Output] | PackbuilderError
 _WORKER: dict = {}
 
 
+JOB_SECONDS = 120             # a job that takes longer is a hostile input, not a long document
+
+
 def _import_weasyprint() -> None:
     import weasyprint  # noqa: F401 - once per worker process, not once per job
 
 
+def _start_worker(lifeline: int, parents_end: int) -> None:
+    """Set up a worker: Ctrl-C is the parent's to handle, and the worker exits when the parent
+    dies (its end of the lifeline pipe closes), however it dies."""
+    import signal
+    import threading
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(parents_end)                     # a forked copy: only the parent may keep it open
+
+    def watch() -> None:
+        try:
+            os.read(lifeline, 1)              # returns only when every writer is gone
+        finally:
+            os._exit(3)
+    threading.Thread(target=watch, daemon=True, name="lifeline").start()
+    _import_weasyprint()
+
+
 def _render(token: str, setting: Setting, job: Job) -> list[Output]:
-    """Render one job; a worker sets up its Jinja environment and caches once per build."""
+    """Render one job within its time limit; a worker sets up its Jinja environment and caches
+    once per build."""
     if _WORKER.get("token") != token:
         _import_weasyprint()
         _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
-    return render_job(job, setting, _WORKER["env"], _WORKER["cache"])
+    with time_limit(JOB_SECONDS, job.output):
+        render = render_card if job.layout == "card" else render_job       # cards lay out face by face
+        outputs = render(job, setting, _WORKER["env"], _WORKER["cache"])
+        check_outputs(job, outputs, setting.docs)        # every page shows its source, whatever the layout
+    return record_preflight(outputs)                     # read back here, so a reused file is not read again
+
+
+@contextmanager
+def time_limit(seconds: float, name: str) -> Iterator[None]:
+    """Stop the block with a RenderError after ``seconds`` (in a process's main thread; elsewhere
+    the limit is the caller's)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):  # type: ignore[no-untyped-def]
+        raise RenderError(f"{name}: rendering took longer than {seconds:g} s and was stopped; "
+                          "look for a very large or deeply nested input (text, SVG, table)")
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def job_cost(job: Job) -> float:
@@ -72,14 +123,26 @@ class Renderer:
 
     def __exit__(self, kind, *exc) -> None:  # type: ignore[no-untyped-def]
         if self.pool is not None:
+            if kind is not None:                  # a failure or Ctrl-C: stop the workers now
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
             self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+            os.close(self.lifeline[1])
+            os.close(self.lifeline[0])
+
+    def start_pool(self) -> ProcessPoolExecutor:
+        """Start the workers, each tied to this process by a pipe it watches."""
+        self.lifeline = os.pipe()                 # the parent keeps the write end until the end
+        self.pool = ProcessPoolExecutor(self.workers, initializer=_start_worker,
+                                        initargs=self.lifeline)
+        for _ in range(self.workers):
+            self.pool.submit(int)
+        return self.pool
 
     def warm(self) -> None:
         """Start the workers now; they import WeasyPrint while the build goes on loading."""
         if self.workers > 1 and self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
-            for _ in range(self.workers):
-                self.pool.submit(int)
+            self.start_pool()
 
     def begin(self, setting: Setting, expected: int) -> None:
         """Get ready to render about ``expected`` jobs with ``setting``."""
@@ -91,7 +154,7 @@ class Renderer:
             self.queue.append(job)
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, initializer=_import_weasyprint)
+            self.start_pool()
         self.futures[self.pool.submit(_render, self.token, self.setting, job)] = job
 
     def results(self) -> Iterator[tuple[Job, Outcome]]:
@@ -101,7 +164,7 @@ class Renderer:
             if self.queue:
                 job = self.queue.popleft()
                 try:
-                    yield job, _render(self.token, self.setting, job)
+                    yield job, _render(self.token, self.setting, job)      # here: the limit applies too
                 except PackbuilderError as exc:
                     yield job, exc
                 continue

@@ -167,13 +167,13 @@ def write_pack(tmp_path: Path, body: str) -> Path:
 
 
 @pytest.mark.parametrize("body, expected", [
-    ('[brand]\nname = "O"\nlogo = "../../etc/passwd"\n', "must be a file inside the pack's folder"),
-    ('[brand]\nname = "O"\nlogo = "/etc/hostname"\n', "must be a file inside the pack's folder"),
+    ('[brand]\nname = "O"\nlogo = "../../etc/passwd"\n', "outside the pack's folder"),
+    ('[brand]\nname = "O"\nlogo = "/etc/hostname"\n', "outside the pack's folder"),
     ('[brand]\nname = "O"\nlogo = "script.svg"\n', "contains a script or event handler"),
     ('[brand]\nname = "O"\nlogo = "external.svg"\n', "refers to 'file:///etc/passwd' outside the file"),
     ('[brand]\nname = "O"\nlogo = "entity-bomb.svg"\n', "declares XML entities or a DOCTYPE"),
     ('[brand]\nname = "O"\nlogo = "huge.png"\n', "a logo must be under 1024 KB"),
-    ('[brand]\nname = "O"\nlogo = "link.svg"\n', "must be a file inside the pack's folder"),
+    ('[brand]\nname = "O"\nlogo = "link.svg"\n', "outside the pack's folder"),
     ('[brand]\nnmae = "O"\n', "Config value 'brand.nmae': unknown key; did you mean 'name'?"),
     ('[pakc]\nname = "x"\n', "unknown section [pakc]; did you mean [pack]?"),
     ('[cards]\ninclude = "safety-street"\n', "'cards.include': must be a list"),
