@@ -36,6 +36,7 @@ class Audio:
     fallback: bool            # the reader's language has no audio of its own
     note: str = ""            # for the build report: e.g. not a direct link
     source_url: str = ""      # the audio's own address, when the QR leads to a landing page
+    website: bool = False     # the link opens a website, not the recording: the sheet says so
 
 
 def _named(block) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
@@ -74,13 +75,14 @@ def resolve_audio(config, activity: Activity, lang: str) -> Audio | None:  # typ
     """Return the audio for ``lang``: its own, else the first fallback that has one."""
     table = config.audio.get(activity.name, {})
     note = str(table.get("note", ""))
+    website = table.get("leads_to") == "website"
     for candidate in [lang, *table.get("fallback", [])]:
         url = table.get(candidate)
-        if isinstance(url, str) and url:
-            audio = Audio(url, candidate, candidate != lang, note)
+        if isinstance(url, str) and url and candidate not in ("note", "leads_to"):
+            audio = Audio(url, candidate, candidate != lang, note, website=website)
             if config.site_url:
                 return Audio(f"{config.site_url}/{lang}/{activity.name}/", candidate, candidate != lang,
-                             note, source_url=url)
+                             note, source_url=url, website=website)
             return audio
     if config.allow_missing_audio:
         return None

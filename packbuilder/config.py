@@ -28,6 +28,8 @@ MAX_CONFIG = 256 * 1024          # a pack config is a page of settings, not a da
 MAX_QR_URL = 500                 # a longer link makes a QR code too dense to scan from paper
 DEFAULT_PATHS = {"content": "../content", "locales": "../locales",
                  "layouts": "../layouts", "assets": "../assets"}
+#: Where an audio link leads: the recording itself, or a website (what the sheet then says).
+LEADS_TO = ("recording", "website")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class Pack:
     activities: tuple[str, ...] = ()
     site_url: str = ""
     allow_missing_audio: bool = False
-    audio: dict = field(default_factory=dict)     # activity -> {lang: url, "fallback": [...], "note": str}
+    audio: dict = field(default_factory=dict)     # activity -> {lang: url, "fallback": [...], "note": str,
+                                                  #              "leads_to": "recording" | "website"}
     roots: tuple[Path, ...] | None = ()           # folders the pack may read; None: trusted (--trust-pack)
 
     @property
@@ -213,6 +216,10 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
             elif key == "note":
                 if not isinstance(value, str):
                     bad(f"activities.audio.{act_name}.note", "must be a string")
+            elif key == "leads_to":
+                if value not in LEADS_TO:
+                    bad(f"activities.audio.{act_name}.leads_to", f"{value!r} is not one of {', '.join(LEADS_TO)} "
+                        "(say \"website\" when the link opens a site, not the recording itself)")
             elif not isinstance(value, str):
                 bad(f"activities.audio.{act_name}.{key}", "must be an https:// URL")
             elif why := qr_link_problem(value, MAX_QR_URL):

@@ -160,7 +160,7 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
     if job.layout == "handout":
         translation = job.edition.docs[job.doc.id]
         from .activities import qr_data_uri
-        context["qrs"] = {name: {"uri": qr_data_uri(a.url), "url": a.url,
+        context["qrs"] = {name: {"uri": qr_data_uri(a.url), "url": a.url, "website": a.website,
                                  "note": job.edition.ui("audio-language", language=job.lang.name_of(a.lang))
                                  if a.fallback else ""} for name, a in job.audios}
         context |= {"doc": job.doc, "t": translator(translation.get, job.lang.tag, tally),
@@ -221,7 +221,8 @@ def render_job(job: Job, s: Setting, env, cache: dict) -> list[Output]:  # type:
         if job.audio is not None:
             meta["links"].append({"url": job.audio.url, "kind": "qr"})
             meta["audio"] = {"url": job.audio.source_url or job.audio.url, "language": job.audio.lang,
-                             "fallback": job.audio.fallback, "note": job.audio.note}
+                             "fallback": job.audio.fallback, "note": job.audio.note,
+                             "leads_to": "website" if job.audio.website else "recording"}
         if job.extra:
             outputs += landing(job, s, env, {k: v for k, v in meta.items() if k != "links"})
     return outputs

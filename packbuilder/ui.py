@@ -42,7 +42,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audio-language": ("The audio is in {language}.",
                        "Activity sheet: said when the audio is not in the reader's language. Keep {language}."),
     "scan-to-listen": ("Scan the code with a phone camera to listen, or type the address:",
-                       "Activity sheet, next to the QR code."),
+                       "Activity sheet, next to a QR code that plays the recording."),
+    "scan-to-website": ("This code opens a website, not the recording itself: the source gives no direct "
+                        "link to it. Scan the code with a phone camera, or type the address:",
+                        "Activity sheet, next to a QR code that opens a website rather than the recording. "
+                        "Say truthfully where it leads."),
     "answer-key": ("Answer key", "Word search: title of the solution page."),
     "words-to-find": ("Words to find", "Word search: heading of the word list."),
     "your-notes": ("Your notes", "Activity sheet: heading above the lines to write on."),
@@ -58,11 +62,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "text-line": ("Text", "Contact label: a number to send text messages to."),
     "hours": ("Hours", "Contact label: opening hours."),
     "website": ("Website", "Contact label."),
-    "cat-primary-care": ("Primary Care", "Service category, as the source names it."),
+    "cat-primary-care": ("Primary Care", "Service category, as the source names it (its \"Sexual Transmitted\" corrected)."),
     "cat-mental-health": ("Mental Health and Peer Counseling", "Service category, as the source names it."),
     "cat-harm-reduction": ("Needle Exchange and Harm Reduction Supplies",
                            "Service category, as the source names it."),
-    "cat-hiv-sti": ("HIV and Sexual Transmitted Infections (STI) Counseling & Testing",
+    "cat-hiv-sti": ("HIV and Sexually Transmitted Infection (STI) Counseling & Testing",
                     "Service category, as the source names it."),
     # The web app (`packbuilder serve`): the library page and what every page shares.
     "web-skip": ("Skip to the main content", "Web app: link for keyboard and screen reader users."),
