@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..i18n import language
+from .templating import language
 from . import store
 from .templating import page_language, render
 

@@ -53,7 +53,8 @@ def run_build(pack_path: str, out_dir: str, status_path: str) -> dict:
             _write_json(status, {"state": "running", "done": n, "total": total, "current": name})
 
     try:
-        report = build(Path(pack_path), out_dir=Path(out_dir), jobs=1, progress=progress)
+        # the build's renderer forks its workers from this warm process: WeasyPrint is imported already
+        report = build(Path(pack_path), out_dir=Path(out_dir), jobs=None, progress=progress)
     except PackbuilderError as exc:
         lines = exc.lines()
         if exc.problems and exc.message:
