@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/serve.py          # about 1 minute on 2 cores
 
-It prints figures; it asserts nothing. The server runs in this process (uvicorn in a thread,
-its warm build pool in child processes) on a copy of the project in a temporary folder.
+It prints figures; it asserts nothing. The server is `packbuilder serve` in its own process (its
+warm build pool in child processes), on a copy of the project in a temporary folder; the clients
+run here, so that they do not share the server's interpreter.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,19 +34,21 @@ def project() -> Path:
     return root
 
 
-def start(root: Path) -> tuple[str, object]:
-    import uvicorn
-
-    from packbuilder.web import Settings, create_app
+def start(root: Path) -> tuple[str, subprocess.Popen]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = create_app(Settings(root=root, port=port, warm_pool=True))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server
+    server = subprocess.Popen([str(Path(sys.executable).parent / "packbuilder"), "serve", "--port", str(port)],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/login", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    time.sleep(2)                                  # let the warm workers import WeasyPrint
+    return base, server
 
 
 def token(client: httpx.Client, path: str) -> str:
@@ -142,7 +144,8 @@ def main() -> None:
         assert answer["ok"], answer
     print(f"live preview after a field change (card front, back, handout title block; {PREVIEWS} runs): median "
           f"{statistics.median(previews):.2f} s, max {max(previews):.2f} s (target < 1.5 s)")
-    server.should_exit = True
+    server.terminate()
+    server.wait(30)
     client.close()
     shutil.rmtree(root, ignore_errors=True)
 
