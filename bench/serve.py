@@ -116,10 +116,14 @@ def main() -> None:
         print(f"first byte, {CLIENTS} concurrent clients x {REQUESTS}, GET {path}: median "
               f"{statistics.median(times) * 1000:.1f} ms, p95 {q[18] * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
 
-    fields = form_fields(client.get("/packs/bench").text)
-    fields.update({"brand.contact.phone": "+1 401-555-0188", "action": "save"})
-    client.post("/packs/bench", data=fields)
-    rebuild, counts = build(client, "bench")
+    rebuilds = []
+    for n in range(3):                             # three phone numbers, one after another
+        fields = form_fields(client.get("/packs/bench").text)
+        fields.update({"brand.contact.phone": f"+1 401-555-018{n}", "action": "save"})
+        client.post("/packs/bench", data=fields)
+        seconds, counts = build(client, "bench")
+        rebuilds.append(seconds)
+    rebuild = statistics.median(rebuilds)
     cold = []
     for _ in range(3):
         out = Path(tempfile.mkdtemp(prefix="pb-cold-"))
@@ -128,7 +132,7 @@ def main() -> None:
                         str(root / "packs/bench/pack.toml"), "--out", str(out)], check=True, capture_output=True)
         cold.append(time.perf_counter() - t)
         shutil.rmtree(out)
-    print(f"phone number changed, click to zip ready: {rebuild:.2f} s ({counts.get('Files made now')} made, "
+    print(f"phone number changed, click to zip ready (median of 3): {rebuild:.2f} s ({counts.get('Files made now')} made, "
           f"{counts.get('Files reused (unchanged)')} reused)")
     print(f"CLI cold build of the same pack (median of 3, fresh output folder): {statistics.median(cold):.2f} s; "
           f"ratio {rebuild / statistics.median(cold):.2f} (target <= 0.3)")

@@ -98,7 +98,7 @@ async def edit_page(request: Request) -> Response:
     settings = request.app.state.settings
     name = request.path_params["name"]
     path = editable(settings, name)
-    pf, _ = await run_in_threadpool(pfm.read_form, path, name)
+    pf = pfm.cached_form(path, name)
     notice = "saved" if "saved" in request.query_params else "created" if "created" in request.query_params else ""
     return render(request, "pack_form.html", context(settings, pf, notice=notice, preview={}))
 
