@@ -87,7 +87,7 @@ def context(settings, pf: pfm.PackForm, **extra) -> dict:  # type: ignore[no-unt
     """Return what the form template needs: the form, the choices, the preview if any."""
     handouts, cards = pfm.available(settings.content_root / "content")
     langs = pfm.languages_of(settings.content_root / "locales")
-    from ..i18n import language
+    from .templating import language
     return {"pf": pf, "handouts": handouts, "cards": cards, "all_languages": [language(c) for c in langs],
             "language_options": [(c, f"{language(c).english_name} ({language(c).name})") for c in langs],
             "choices": pfm.CHOICES, "preview_lang": "en", **extra}
@@ -98,7 +98,7 @@ async def edit_page(request: Request) -> Response:
     settings = request.app.state.settings
     name = request.path_params["name"]
     path = editable(settings, name)
-    pf, _ = await run_in_threadpool(pfm.read_form, path, name)
+    pf = pfm.cached_form(path, name)
     notice = "saved" if "saved" in request.query_params else "created" if "created" in request.query_params else ""
     return render(request, "pack_form.html", context(settings, pf, notice=notice, preview={}))
 

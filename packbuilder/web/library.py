@@ -10,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..i18n import language
+from .templating import language
 from . import store
 from .templating import page_language, render
 
+PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 GROUPS = (("handout", "web-handouts"), ("card", "web-cards"), ("activity", "web-activities"),
           ("other", "web-other"))
 
@@ -46,7 +47,8 @@ def materials(settings, name: str, manifest: dict, lang: str) -> dict[str, list[
         if not path.endswith(".pdf") or (entry.get("language") != lang and layout != "index"):
             continue
         if layout == "card-sheet":
-            sheets.setdefault(str(entry.get("card")), []).append((path.rsplit("-", 1)[-1][:-4], path))
+            paper = path.rsplit("-", 1)[-1][:-4]
+            sheets.setdefault(str(entry.get("card")), []).append((PAPER_NAMES.get(paper, paper), path))
             continue
         info = store.pdf_info(settings, store.dist_file(settings, built, path), str(entry.get("sha256")))
         group = layout if layout in groups else "other"

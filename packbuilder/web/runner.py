@@ -24,6 +24,9 @@ class Busy(Exception):
 
 
 def _warm() -> None:
+    # a build's render workers fork from this process, WeasyPrint already imported (a spawned
+    # worker would otherwise pass "spawn" on to them, and each would import it again)
+    multiprocessing.set_start_method("fork", force=True)
     import weasyprint  # noqa: F401 - each worker imports WeasyPrint once, then stays warm
 
     from .. import build  # noqa: F401
@@ -53,7 +56,8 @@ def run_build(pack_path: str, out_dir: str, status_path: str) -> dict:
             _write_json(status, {"state": "running", "done": n, "total": total, "current": name})
 
     try:
-        report = build(Path(pack_path), out_dir=Path(out_dir), jobs=1, progress=progress)
+        # the build's renderer forks its workers from this warm process: WeasyPrint is imported already
+        report = build(Path(pack_path), out_dir=Path(out_dir), jobs=None, progress=progress)
     except PackbuilderError as exc:
         lines = exc.lines()
         if exc.problems and exc.message:
@@ -126,6 +130,11 @@ class Runner:
 
     def start(self, pack: str, pack_path: Path, out_dir: Path) -> BuildState:
         """Queue a build of ``pack``; return its state (the one already under way, if any)."""
+        return self.start_call(pack, run_build, str(pack_path), str(out_dir))
+
+    def start_call(self, pack: str, fn, *args) -> BuildState:  # type: ignore[no-untyped-def]
+        """Queue ``fn(*args, status_path)`` as the build of ``pack``, unless one is under way; raise Busy
+        when every worker is taken and the queue is full."""
         with self._lock:
             if pack in self.active:
                 return self.active[pack]
@@ -133,7 +142,7 @@ class Runner:
                 raise Busy()
             state = BuildState(secrets.token_hex(8), pack, self.folder / f"{secrets.token_hex(8)}.json")
             self.builds[state.id], self.active[pack] = state, state
-        state.future = self.pool.submit(run_build, str(pack_path), str(out_dir), str(state.status_path))
+        state.future = self.pool.submit(fn, *args, str(state.status_path))
         state.future.add_done_callback(lambda f, s=state: self._finish(s, f))
         return state
 

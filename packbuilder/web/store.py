@@ -92,12 +92,18 @@ class PdfInfo:
     pages: int
 
 
+_INFO: dict[str, PdfInfo] = {}                 # by the PDF's sha256: a built file never changes
+
+
 def pdf_info(settings: Settings, path: Path, sha: str) -> PdfInfo:
     """Return a built PDF's title (from its metadata) and page count, cached by its hash."""
+    if sha in _INFO:
+        return _INFO[sha]
     cache = settings.data_dir / "pdfinfo" / f"{sha}.json"
     try:
         data = json.loads(cache.read_text())
-        return PdfInfo(data["title"], data["pages"])
+        _INFO[sha] = PdfInfo(data["title"], data["pages"])
+        return _INFO[sha]
     except (OSError, ValueError, KeyError):
         pass
     import pypdfium2 as pdfium
@@ -108,6 +114,7 @@ def pdf_info(settings: Settings, path: Path, sha: str) -> PdfInfo:
         finally:
             pdf.close()
     _write(cache, json.dumps({"title": info.title, "pages": info.pages}).encode())
+    _INFO[sha] = info
     return info
 
 

@@ -1,7 +1,6 @@
 """Jinja2 pages: one environment, the page language from the ui catalogs, the CSRF token in every form."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,14 +10,22 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from ..catalogs import UI_DOMAIN, DocTranslation, Edition, catalog_path, load_translation
-from ..i18n import Language, language
+from ..i18n import Language
+from ..i18n import language as _language
 from ..ui import STRINGS
 from .security import CSRF_FIELD
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.auto_reload = False               # templates ship with the package; read once
 LANG_COOKIE = "pb_lang"
 UI_LANGUAGES = ("en", "zh_Hans", "es")          # languages the app's own words are translated into
+
+
+@lru_cache(maxsize=64)
+def language(code: str) -> Language:
+    """Return the page facts of ``code`` (Babel's names, looked up once)."""
+    return _language(code)
 
 
 @lru_cache(maxsize=32)

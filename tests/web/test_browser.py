@@ -49,6 +49,9 @@ def server(project: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ig
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
+    if not AXE.is_file():                   # as `make test` does: exactly the committed lock
+        subprocess.run(["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund"], check=True,
+                       capture_output=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b

@@ -8,7 +8,7 @@ import zipfile
 def test_library_lists_every_material_in_english(client) -> None:  # type: ignore[no-untyped-def]
     r = client.get("/?lang=en")
     assert r.status_code == 200 and '<html lang="en"' in r.text
-    for words in ("Handouts", "Cards", "Activity sheets", "Core Competencies", "Card sheet, letter",
+    for words in ("Handouts", "Cards", "Activity sheets", "Core Competencies", "Card sheet, Letter",
                   "Download the whole pack (zip)", "page(s)"):
         assert words in r.text, words
     assert r.text.count('class="material"') == 16        # 5 handouts, 4 cards, 4 activities; contents, credits, index

@@ -74,3 +74,18 @@ def test_writes_need_a_login_off_loopback(project: Path) -> None:
         assert ok.status_code == 303 and ok.headers["location"] == "/"
         cookie = ok.headers["set-cookie"]
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+
+
+def test_a_bug_shows_an_error_page_not_a_traceback(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from starlette.testclient import TestClient
+
+    from packbuilder.web import create_app, store
+
+    def broken(*_args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(store, "pack_files", broken)
+    with TestClient(create_app(Settings(root=project)), raise_server_exceptions=False) as c:
+        r = c.get("/packs")
+    assert r.status_code == 500 and "Something went wrong on the server" in r.text
+    assert "Traceback" not in r.text and "secret internals" not in r.text
