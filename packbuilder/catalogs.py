@@ -94,13 +94,17 @@ class Edition:
     def draft(self) -> bool:
         return any(not t.review.reviewed for t in self.docs.values())
 
-    def ui(self, key: str, **values: str) -> str:
-        """Return a layout string in this language (English where untranslated)."""
-        from .typeset import prepare
+    def ui_text(self, key: str, **values: str) -> tuple[str, str]:
+        """Return (a layout string in this language, or English where untranslated; its language)."""
         text = self.docs[UI_DOMAIN].strings.get(f"ui/{key}") if UI_DOMAIN in self.docs else None
         if text and key in SAFETY_KEYS and not visible_in_script(drop_invisible(text), self.lang):
             text = None                       # safety text that shows nothing prints in English
-        return prepare(fill(text or STRINGS[key][0], values), self.lang if text else "en")
+        return fill(text or STRINGS[key][0], values), self.lang if text else "en"
+
+    def ui(self, key: str, **values: str) -> str:
+        """Return a layout string as it prints: typeset for its language (quotation marks, CJK last lines)."""
+        from .typeset import prepare
+        return prepare(*self.ui_text(key, **values))
 
 
 def fill(template: str, values: dict[str, str]) -> str:

@@ -52,6 +52,12 @@ def _start_worker(lifeline: int, parents_end: int) -> None:
     _import_weasyprint()
 
 
+def render_one(job: Job, setting: Setting, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
+    """Render one job to its files: cards face by face, everything else in one document."""
+    render = render_card if job.layout == "card" else render_job
+    return render(job, setting, env, cache)
+
+
 def _render(token: str, setting: Setting, job: Job) -> list[Output]:
     """Render one job within its time limit; a worker sets up its Jinja environment and caches
     once per build."""
@@ -59,8 +65,7 @@ def _render(token: str, setting: Setting, job: Job) -> list[Output]:
         _import_weasyprint()
         _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
     with time_limit(JOB_SECONDS, job.output):
-        render = render_card if job.layout == "card" else render_job       # cards lay out face by face
-        outputs = render(job, setting, _WORKER["env"], _WORKER["cache"])
+        outputs = render_one(job, setting, _WORKER["env"], _WORKER["cache"])
         check_outputs(job, outputs, setting.docs)        # every page shows its source, whatever the layout
     return record_preflight(outputs)                     # read back here, so a reused file is not read again
 

@@ -19,12 +19,16 @@ MAX_ENTRIES = 20_000           # files and folders under one [paths] folder: a p
 def allowed_roots(pack_folder: Path) -> tuple[Path, ...]:
     """Return the folders an untrusted pack may read: its own, and packbuilder's.
 
-    A pack file in a folder named ``packs`` is part of a project laid out like packbuilder's
-    repository: it may also read that project's content/, locales/, layouts/ and assets/.
+    A pack file in a folder named ``packs`` (``packs/x.toml``), or in its own folder under one
+    (``packs/<name>/pack.toml``, as the web app writes them), is part of a project laid out like
+    packbuilder's repository: it may also read that project's content/, locales/, layouts/ and
+    assets/. Those are the project's (its operator's) folders, not the pack's, so they are taken
+    with their symlinks followed.
     """
     folder = Path(pack_folder).resolve()
-    project = [folder.parent / name for name in OWN_FOLDERS] if folder.name == "packs" else []
-    return (folder, *project, *(HOME / name for name in OWN_FOLDERS))
+    projects = [p.parent for p in (folder, folder.parent) if p.name == "packs"]
+    project = [resolve(p / name) for p in projects for name in OWN_FOLDERS]
+    return (folder, *(r for r in project if r is not None), *(HOME / name for name in OWN_FOLDERS))
 
 
 def resolve(path: Path) -> Path | None:

@@ -217,7 +217,7 @@ def test_chinese_safety_text_needs_chinese_words(minimal, tmp_path):
     edition = Edition("zh_Hans", {UI_DOMAIN: DocTranslation(None, Review(False), {"ui/draft": "Draft!"})})
     assert edition.ui("draft") != "Draft!"
     edition = Edition("zh_Hans", {UI_DOMAIN: DocTranslation(None, Review(False), {"ui/draft": "译文草稿"})})
-    assert edition.ui("draft") == "译文草稿"
+    assert edition.ui("draft").replace("\u2060", "") == "译文草稿"      # typeset keeps the last two characters together
 
 
 def test_the_manifest_of_a_built_pack_names_no_file_outside_it(minimal, tmp_path):

@@ -80,7 +80,7 @@ def affected_jobs(config: Pack, lang: str, document: str, locales_dir: Path):  #
 def preview_pages(config: Pack, lang: str, document: str, locales_dir: Path,
                   changed: list[str] = ()) -> Iterator[PageImage | FaceVerdict]:  # type: ignore[assignment]
     """Yield each affected output's verdicts and page images as soon as it is rendered."""
-    from ..jobs import render_job
+    from ..scheduler import render_one
     from ..render import RenderCache, environment
 
     with _RENDER:
@@ -90,7 +90,7 @@ def preview_pages(config: Pack, lang: str, document: str, locales_dir: Path,
             _ENV.update(key=key, env=environment(config.layouts_dir), cache=RenderCache())
         needles = [n[:40] for n in (_squeeze(text) for text in changed) if n]
         for job in jobs:
-            output = render_job(job, setting, _ENV["env"], _ENV["cache"])[0]
+            output = render_one(job, setting, _ENV["env"], _ENV["cache"])[0]
             if job.layout == "card":
                 for face in ("front", "back"):
                     over = [m for m in output.meta.get("overflow", []) if f"] {face}:" in m]

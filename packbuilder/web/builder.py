@@ -78,8 +78,8 @@ def copy_pack(settings, source: Path, name: str) -> Path:  # type: ignore[no-unt
 
 
 def _inside(folder: Path, value: str) -> Path | None:
-    from ..brand import inside
-    path = inside(folder, value)
+    from ..trust import confine
+    path, _ = confine(folder, value, (folder.resolve(),))
     return path if path is not None and path.is_file() else None
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table
 
+from ..attribution import keep_stock_terms
 from ..brand import CATEGORIES, CONTACT_FIELDS, LOGO_TYPES, MAX_LOGO, commercial_problems, svg_problem
 from ..config import CARD_SIZES, PAPERS, Pack, load_pack
 from ..content import load_content, parse_document
@@ -225,6 +226,7 @@ def validate(doc: tomlkit.TOMLDocument, folder: Path, pf: PackForm) -> Pack | No
             out.write(tomlkit.dumps(doc))
         config = load_pack(Path(tmp))
         docs = load_content(config.content_dir, list(config.documents), list(config.cards))
+        docs = [keep_stock_terms(doc) for doc in docs]         # as the build: a copy keeps its terms
         problems = commercial_problems(config.use, docs, config.path)
         if problems:
             raise ConfigError("", problems=problems)

@@ -1,7 +1,7 @@
 """Live preview: the card's front and back and a handout's title block, rendered by the library.
 
 Runs in a warm worker. It calls the build's own stages (load_pack, load_content, load_catalogs,
-plan_jobs, prepare_fonts, render_job) for one language and one or two outputs, then draws the
+plan_jobs, prepare_fonts, render_one) for one language and one or two outputs, then draws the
 pages with PDFium: what the preview shows is what the build prints.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ def render_preview(pack_path: str, lang: str, part: str) -> dict[str, bytes]:
     from ..config import load_pack
     from ..content import load_content
     from ..fontsubset import cache_dir
-    from ..jobs import Setting, render_job
+    from ..jobs import Setting
+    from ..scheduler import render_one
     from ..render import RenderCache, environment
 
     config = load_pack(Path(pack_path))
@@ -33,7 +34,7 @@ def render_preview(pack_path: str, lang: str, part: str) -> dict[str, bytes]:
     built = build_date()
     fonts = prepare_fonts(wanted, cache_dir(), config, built)
     setting = Setting(config, tuple(docs), fonts, built, cache_dir(), True)
-    outputs = render_job(replace(wanted[0], extra=()), setting, environment(config.layouts_dir), RenderCache())
+    outputs = render_one(replace(wanted[0], extra=()), setting, environment(config.layouts_dir), RenderCache())
     pdf = outputs[0].data
     if part == "card":
         return {"front": _png(pdf, 0, 360), "back": _png(pdf, 1, 360)}

@@ -67,7 +67,7 @@ def render(request: Request, name: str, context: dict | None = None, *, status_c
     edition = ui_edition(settings.root.resolve() / "locales", code)
 
     def t(key: str, **values: object) -> str:
-        return edition.ui(key, **{k: str(v) for k, v in values.items()})
+        return edition.ui_text(key, **{k: str(v) for k, v in values.items()})[0]     # a page, not print
 
     def csrf() -> Markup:
         token = request.scope.get("state", {}).get("csrftoken", "")
