@@ -18,10 +18,22 @@ INK, WHITE = "#1b1b1b", "#ffffff"
 #: Keys that would change or hide the credit the sources ask for. They are refused, never ignored.
 CREDIT_KEYS = {"credit", "credits", "attribution", "hide_credit", "hide_attribution", "source_line",
                "footer", "hide_source"}
-#: Words that reveal what the material is about, checked on the outside faces in discreet mode.
-REVEALING = {"en": ["sex", "prostitut", "escort", "trafficking", "brothel"],
-             "es": ["sexo", "sexual", "prostitu", "trata", "escort"],
-             "zh_Hans": ["性工作", "性交易", "性服务", "卖淫", "贩运", "妓"]}
+#: Words and topics that reveal what the material is about, checked on both outside panels of a
+#: discreet card (word starts in en and es, so "sex" finds "sexual" but not "Sussex"; anywhere in
+#: Chinese). A pack adds its own with [brand.revealing_words].
+REVEALING = {"en": ["sex", "prostitut", "escort", "trafficking", "trafficked", "brothel", "condom", "lube",
+                    "customer", "client", "date", "dating", "john", "outcall", "incall", "massage parlo",
+                    "strip", "sugar", "hooker", "pimp", "harm reduction", "hiv", "sti", "std", "street economy",
+                    "street-based", "buddy system", "fetish", "know your rights", "law enforcement", "police",
+                    "arrest", "outreach", "drug"],
+             "es": ["sexo", "sexual", "prostitu", "trata", "escort", "condón", "condon", "preservativo",
+                    "lubricante", "cliente", "cita", "acompañante", "burdel", "proxeneta", "chulo",
+                    "reducción de daños", "vih", "its", "ets", "economía de la calle", "fetiche", "policía",
+                    "arresto", "droga", "trabajo en la calle"],
+             "zh_Hans": ["性工作", "性交易", "性服务", "性行为", "性病", "性传播", "性健康", "卖淫", "贩运", "妓",
+                         "安全套", "避孕套", "润滑", "客人", "顾客", "嫖", "约会", "陪侍", "按摩", "色情",
+                         "艾滋", "减害", "减少伤害", "街头", "毒品", "警察", "执法", "逮捕", "恋物"]}
+NEUTRAL_NAME_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,8 @@ class Brand:
     contact: dict[str, dict[str, str]] = field(default_factory=dict)   # lang or "" -> field -> value
     discreet: tuple[str, ...] = ()          # card ids (or "*") whose outside carries a neutral title
     revealing: dict[str, list[str]] = field(default_factory=dict)
+    discreet_name: str = ""                 # on a discreet card's outside: a neutral name...
+    discreet_phone: str = ""                # ...and number, if the organisation wants them
 
     def contact_for(self, lang: str) -> dict[str, str]:
         """Return the contact block in ``lang``: the shared fields, with that language's overrides."""
@@ -154,7 +168,15 @@ def parse_brand(data: dict, folder: Path, bad) -> Brand:  # type: ignore[no-unty
         bad("brand.revealing_words", "must be a table of language = [\"word\", …]")
     else:
         revealing |= {k: [str(w) for w in v] for k, v in extra.items()}
-    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing)
+    discreet_name = _text(data, "discreet_name", "brand.discreet_name", bad).strip()
+    if len(discreet_name) > NEUTRAL_NAME_MAX:
+        bad("brand.discreet_name", f"is {len(discreet_name)} characters; a neutral name on a folded card "
+                                   f"must be at most {NEUTRAL_NAME_MAX}")
+    discreet_phone = _text(data, "discreet_phone", "brand.discreet_phone", bad).strip()
+    if discreet_phone and not PHONE.match(discreet_phone):
+        bad("brand.discreet_phone", f"{discreet_phone!r} is not a phone number (digits, spaces, + - ( ) . only; "
+                                    "no letters)")
+    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing, discreet_name, discreet_phone)
 
 
 CONTACT_FIELDS = ("phone", "text", "website", "hours", "email")

@@ -88,11 +88,14 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
 
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render a card: its two faces at card size, and an N-up sheet per paper size."""
-    from .jobs import job_key, printed_links
+    from .jobs import job_key
 
-    documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
     tr = job.edition.docs[job.doc.id]
     translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
+    if s.config.brand.is_discreet(job.doc.id) and job.doc.id != RESOURCES:    # a folded card
+        from .folded import render_folded
+        return render_folded(job, s, env, cache, card_meta(job, s, translated))
+    documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
     if problems and not s.draft:
         raise FitError(f"{len(problems)} card face(s) do not fit", problems=problems)
     key = job_key(job, s)
@@ -100,17 +103,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     front, back = documents
     card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
                             created=created, identifier=key)
-    meta = {"language": job.lang.code, "layout": "card", "card": job.doc.id, "size": s.config.card_size,
-            "review": "draft" if job.draft else "reviewed", "key": key, "document": job.doc.id,
-            "source": {"title": job.doc.source.title, "author": job.doc.source.author,
-                       "url": job.doc.source.url, "terms": job.doc.source.terms},
-            "segments": {"total": len(job.doc.segments), "translated": translated,
-                         "fallback": len(job.doc.segments) - translated},
-            "overflow": [p.message for p in problems], "links": printed_links(job)}
-    if s.config.brand.is_discreet(job.doc.id) and (found := revealing_words(card_pdf, job, s)):
-        raise FitError("", problems=[Problem(
-            f"card {job.doc.id} [{job.lang.code}] front (outside face, discreet mode): the rendered text "
-            f"shows {w!r}; reword the front or move that text to the back") for w in found])
+    meta = {**card_meta(job, s, translated), "key": key, "overflow": [p.message for p in problems]}
     outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
     for paper in s.config.sheets:
         g = grid(paper, CARD_SIZES[s.config.card_size])
@@ -130,14 +123,15 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     return outputs
 
 
-def revealing_words(card_pdf: bytes, job, s) -> list[str]:  # type: ignore[no-untyped-def]
-    """Return the revealing words that appear in the rendered text of a card's outside face."""
-    import io
-
-    from pypdf import PdfReader
-    text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text().lower()
-    text = "".join(text.split()) if job.lang.code.startswith(("zh", "ja")) else " ".join(text.split())
-    return [w for w in s.config.brand.revealing.get(job.lang.code, []) if w.lower() in text]
+def card_meta(job, s, translated: int) -> dict:  # type: ignore[no-untyped-def]
+    """Return the manifest entry every card file shares."""
+    from .jobs import job_key, printed_links
+    return {"language": job.lang.code, "layout": "card", "card": job.doc.id, "size": s.config.card_size,
+            "review": "draft" if job.draft else "reviewed", "key": job_key(job, s), "document": job.doc.id,
+            "source": {"title": job.doc.source.title, "author": job.doc.source.author,
+                       "url": job.doc.source.url, "terms": job.doc.source.terms},
+            "segments": {"total": len(job.doc.segments), "translated": translated,
+                         "fallback": len(job.doc.segments) - translated}, "links": printed_links(job)}
 
 
 def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: ignore[no-untyped-def]
@@ -155,4 +149,8 @@ def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: igno
     fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
     setting = Setting(config, tuple(docs), fonts, build_date(), cache_dir())
     env, cache = environment(config.layouts_dir), RenderCache()
-    return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]
+    from .folded import layout_folded
+    return [p for job in jobs for p in (
+        layout_folded(job, setting, env, cache, draft_fit=False)[1]
+        if config.brand.is_discreet(job.doc.id) and job.doc.id != RESOURCES
+        else layout_faces(job, setting, env, cache, draft_fit=False)[1])]

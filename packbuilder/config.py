@@ -16,7 +16,8 @@ from .links import link_problem
 PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
     "pack": {"name", "title", "languages", "documents", "paper", "use"},
-    "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words"} | CREDIT_KEYS,
+    "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words", "discreet_name",
+              "discreet_phone"} | CREDIT_KEYS,
     "services": set(),
     "paths": {"content", "locales", "layouts", "assets"},
     "cards": {"include", "size", "sheets"},

@@ -74,8 +74,9 @@ def grid(paper: str, card: CardSize) -> Grid:
     return Grid(paper, width, height, card, cols, rows)
 
 
-def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -> str:
-    """Return the HTML of a blank sheet with crop marks outside the trim and a caption."""
+def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str, fold: float = 0.0) -> str:
+    """Return the HTML of a blank sheet with crop marks outside the trim and a caption; with
+    ``fold`` (mm below each card's top edge), dashed fold marks beside each row too."""
     from markupsafe import escape
 
     xs, ys = g.cuts()
@@ -88,11 +89,15 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -
     for y in ys:       # horizontal marks left and right of the grid
         for x in (left - MARK_GAP - MARK_LEN, right + MARK_GAP):
             lines.append(f'<i style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0.1mm"></i>')
+    for y in ([y + fold for y in ys[:-1]] if fold else []):   # fold marks: dashed, left and right
+        for x in (left - MARK_GAP - MARK_LEN, right + MARK_GAP):
+            lines.append(f'<i class="fold" style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0"></i>')
     caption_top = max(1.0, top - MARK_GAP - MARK_LEN - 4.0)
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(caption)}</title>'
             f"<style>{page_css}\n@page {{ size: {g.width}mm {g.height}mm; margin: 0 }}"
             f" body {{ margin: 0; font-family: {font_css}; }}"
             " i { position: absolute; background: #000; }"
+            " i.fold { background: none; border-top: 0.1mm dashed #000; }"
             f" p {{ position: absolute; left: {left:.3f}mm; top: {caption_top:.3f}mm; margin: 0;"
             " font-size: 7pt; color: #444; }</style></head><body>"
             f"<p>{escape(caption)}</p>{''.join(lines)}</body></html>")

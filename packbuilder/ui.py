@@ -52,6 +52,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "How to print. Keep {paper}."),
     "print-cards": ("Card sheets: print double-sided, flip on the long edge, at 100% scale; then cut "
                     "along the crop marks.", "How to print cards."),
+    "print-folded": ("Folded cards: print double-sided, flip on the long edge, at 100% scale; cut along "
+                     "the crop marks, then fold along the dashed marks with the title outside.",
+                     "Sheet of discreet folded cards: how to print. Must not say what the cards are about."),
     "pages": ("{count} page(s)", "Pack contents sheet: page count of a file. Keep {count}."),
     "local-resources": ("Local resources", "Title of the local resources card."),
     "phone": ("Phone", "Contact label."),
