@@ -1,0 +1,107 @@
+"""Discreet cards: folded, with nothing revealing on either outside panel, in every language."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, pdftext, run_cli
+from packbuilder.brand import REVEALING
+from packbuilder.errors import ConfigError
+from packbuilder.folded import flat_size, panel_texts, revealing_found
+
+NEUTRAL = {"en": "Health and safety information", "zh_Hans": "健康与安全信息",
+           "es": "Información de salud y seguridad"}
+MM = 72 / 25.4
+
+
+def card(pack: Path, lang: str) -> Path:
+    return pack / f"example-branded/{lang}/cards/safety-street.pdf"
+
+
+def write_pack(tmp_path: Path, brand: str, langs: str = '["en", "zh_Hans", "es"]') -> Path:
+    path = tmp_path / "pack.toml"
+    path.write_text(f'[pack]\nname = "t"\nlanguages = {langs}\ndocuments = ["advocacy"]\n'
+                    f'[paths]\ncontent = "{REPO / "content"}"\nlocales = "{REPO / "locales"}"\n'
+                    f'layouts = "{REPO / "layouts"}"\n\n[brand]\nname = "Org"\ndiscreet = ["safety-street"]\n'
+                    f'{brand}\n[cards]\ninclude = ["safety-street"]\nsheets = []\n')
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
+def test_branded_discreet_card_reveals_nothing_on_either_outside_panel(example_pack, lang):
+    panels = panel_texts(card(example_pack, lang).read_bytes())
+    for panel, text in panels.items():
+        assert revealing_found(text, REVEALING[lang], lang) == [], (panel, text)
+    assert " ".join(panels["cover"].split()) == NEUTRAL[lang], "the cover carries only the neutral title"
+    back = " ".join(panels["back"].split())
+    assert back == "Harbor Light (example) +1 401-555-0142", "the back only a neutral name and number"
+    assert "Harbor Light Outreach" not in back and "Heartland" not in back
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "es"])
+def test_the_content_and_its_source_are_inside(example_pack, lang):
+    inside = pdftext(card(example_pack, lang), 2)
+    assert "Heartland Alliance" in inside and "What is Sex Work?" in inside
+    assert {"en": "condoms", "es": "condones", "zh_Hans": "安全套"}[lang] in inside
+    meta = PdfReader(card(example_pack, lang)).metadata
+    assert meta.title == NEUTRAL[lang] and "Sex" not in (meta.subject or "") + (meta.author or "")
+
+
+def test_the_folded_card_is_two_panels_high_with_bleed(example_pack):
+    reader = PdfReader(card(example_pack, "en"))
+    assert len(reader.pages) == 2
+    trim, bleed = reader.pages[0].trimbox, reader.pages[0].bleedbox
+    assert round(float(trim.width) / MM, 1) == 88.9 and round(float(trim.height) / MM, 1) == 101.6
+    assert float(trim.left) - float(bleed.left) == 9, "0.125 in of bleed"
+    flat = flat_size("id-1")
+    assert (flat.width, flat.height) == (85.6, 107.96)
+
+
+def test_folded_sheets_name_no_subject_and_carry_fold_marks(example_pack):
+    sheet = example_pack / "example-branded/es/cards/safety-street-sheet-letter.pdf"
+    reader = PdfReader(sheet)
+    assert len(reader.pages) == 2 and round(float(reader.pages[0].mediabox.width) / MM, 1) == 215.9
+    caption = " ".join(pdftext(sheet, 1).split())
+    assert caption.startswith("Información de salud y seguridad · Español · 4-up")
+    assert not revealing_found(caption, REVEALING["es"], "es"), caption
+    content = reader.pages[0].get_contents().get_data() + b"".join(
+        x.get_object().get_data() for x in reader.pages[0]["/Resources"]["/XObject"].values())
+    assert content.count(b"/PbFace0 Do") == 4
+
+
+def test_a_revealing_word_planted_on_the_outside_is_named_in_each_language(tmp_path):
+    path = write_pack(tmp_path, 'discreet_name = "Condoms Condones 安全套"\n')
+    code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 1 and "Traceback" not in err
+    for lang, word in (("en", "condom"), ("es", "condon"), ("zh_Hans", "安全套")):
+        assert (f"{lang}/cards/safety-street.pdf: card safety-street [{lang}] outside back panel "
+                f"(discreet mode) shows {word!r}; change discreet_name / discreet_phone in the pack's "
+                "[brand]") in err, (lang, err)
+
+
+def test_a_revealing_word_on_the_cover_names_the_cover_and_the_catalog(tmp_path):
+    path = write_pack(tmp_path, '[brand.revealing_words]\nes = ["salud"]\n', langs='["en", "es"]')
+    code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 1
+    assert ("es/cards/safety-street.pdf: card safety-street [es] outside front panel (the cover) "
+            "(discreet mode) shows 'salud'; change the neutral title (ui entry 'ui/neutral-title' in "
+            "locales/es/LC_MESSAGES/ui.po)") in err
+
+
+def test_revealing_words_match_word_starts_and_chinese_anywhere():
+    assert revealing_found("Sussex Health Centre", ["sex"], "en") == []
+    assert revealing_found("Sexual health", ["sex"], "en") == ["sex"]
+    assert revealing_found("女性健康 安全 套", ["安全套"], "zh_Hans") == ["安全套"]
+
+
+def test_neutral_name_and_number_are_validated(tmp_path):
+    from packbuilder.config import load_pack
+    path = write_pack(tmp_path, f'discreet_name = "{"x" * 61}"\ndiscreet_phone = "call us"\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    text = "\n".join(info.value.lines())
+    assert "brand.discreet_name" in text and "at most 60" in text
+    assert re.search(r"brand\.discreet_phone.*'call us' is not a phone number", text)
