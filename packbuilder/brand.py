@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
+from .hours import Hours, parse_hours
 from .links import link_problem
 
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -42,7 +43,7 @@ class Service:
     category: str
     phone: str = ""
     address: str = ""
-    hours: str = ""
+    hours: str | Hours = ""                                   # free text, or days and times
     notes: dict[str, str] = field(default_factory=dict)      # per language
 
 
@@ -54,13 +55,13 @@ class Brand:
     logo: Path | None = None
     primary: str = "#0b5e63"
     accent: str = "#f2e8d5"
-    contact: dict[str, dict[str, str]] = field(default_factory=dict)   # lang or "" -> field -> value
+    contact: dict[str, dict[str, str | Hours]] = field(default_factory=dict)   # lang or "" -> field -> value
     discreet: tuple[str, ...] = ()          # card ids (or "*") whose outside carries a neutral title
     revealing: dict[str, list[str]] = field(default_factory=dict)
     discreet_name: str = ""                 # on a discreet card's outside: a neutral name...
     discreet_phone: str = ""                # ...and number, if the organisation wants them
 
-    def contact_for(self, lang: str) -> dict[str, str]:
+    def contact_for(self, lang: str) -> dict[str, str | Hours]:
         """Return the contact block in ``lang``: the shared fields, with that language's overrides."""
         return {**self.contact.get("", {}), **self.contact.get(lang, {})}
 
@@ -188,7 +189,7 @@ def _contact(table, bad) -> dict[str, dict[str, str]]:  # type: ignore[no-untype
         return {}
     out: dict[str, dict[str, str]] = {"": {}}
     for key, value in table.items():
-        if isinstance(value, dict):               # [brand.contact.es]: per-language overrides
+        if isinstance(value, dict) and key not in CONTACT_FIELDS:   # [brand.contact.es]: per-language overrides
             out[key] = {k: _field(f"brand.contact.{key}.{k}", k, v, bad) for k, v in value.items()}
         else:
             out[""][key] = _field(f"brand.contact.{key}", key, value, bad)
@@ -199,6 +200,8 @@ def _field(where: str, key: str, value, bad) -> str:  # type: ignore[no-untyped-
     if key not in CONTACT_FIELDS:
         bad(where, f"unknown contact field; use {', '.join(CONTACT_FIELDS)}")
         return ""
+    if key == "hours":
+        return parse_hours(value, where, bad)        # type: ignore[return-value]
     if not isinstance(value, str):
         bad(where, "must be a string")
         return ""
@@ -236,7 +239,7 @@ def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untype
             bad(f"{where}.notes", "must be a table of language = \"text\"")
             notes = {}
         services.append(Service(name, category, phone, _text(item, "address", f"{where}.address", bad),
-                                _text(item, "hours", f"{where}.hours", bad), dict(notes)))
+                                parse_hours(item.get("hours", ""), f"{where}.hours", bad), dict(notes)))
     return tuple(services)
 
 

@@ -93,7 +93,7 @@ def job_key(job: Job, s: Setting) -> str:
     langs = [(lang, ed) for lang, ed in job.others] or [(job.lang, job.edition)]
     parts = {"packbuilder": code_hash(), "layout": job.layout, "output": job.output,
              "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
-             "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
+             "title": [s.config.title, s.config.titles], "built": s.built.isoformat(), "draft": job.draft,
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
              "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
              "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
@@ -118,6 +118,27 @@ def job_key(job: Job, s: Setting) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
+def pages_text(ui, lang: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    """Return "1 page" / "3 pages" in ``lang``: CLDR's plural rule picks the ui entry."""
+    from babel import Locale
+    form = Locale.parse(lang).plural_form(count)
+    return ui("pages-one" if form == "one" else "pages-other", count=str(count))
+
+
+def _index_extras(lang: Language, edition: Edition, s: Setting) -> list[dict]:
+    """Return what the index lists after the documents: local resources, activity sheets, contents."""
+    from .activities import select
+    code, out = lang.code, []
+    if s.config.services:
+        out.append({"title": edition.ui("local-resources"), "path": f"{code}/cards/local-resources.pdf"})
+    for act in select(s.config, list(s.docs)):
+        seg = act.blocks[0].segment if act.blocks[0].type == "heading" else None
+        title = plain_text(edition.docs[act.doc.id].get(seg) or seg.text) if seg else act.name
+        out.append({"title": title, "path": f"{code}/activities/{act.name}.pdf"})
+    out.append({"title": edition.ui("contents-sheet"), "path": f"{code}/contents.pdf"})
+    return out
+
+
 def _title(edition: Edition, doc: Document) -> str:
     return plain_text(edition.docs[doc.id].get(doc.title) or doc.title.text)
 
@@ -125,9 +146,11 @@ def _title(edition: Edition, doc: Document) -> str:
 def brand_context(job: Job, s: Setting) -> dict:
     """Return what layouts need of the brand: the brand, its logo as a data: URI, the contact."""
     from .brand import logo_uri
-    brand = s.config.brand
+    from .hours import text
+    brand, code, ui = s.config.brand, job.lang.code, job.edition.ui
     return {"brand": brand, "logo": logo_uri(brand.logo) if brand.logo else "",
-            "contact": brand.contact_for(job.lang.code)}
+            "contact": {k: text(v, code, ui) for k, v in brand.contact_for(code).items()},
+            "hours": lambda value: text(value, code, ui)}
 
 
 def prints_grid(job: Job) -> bool:
@@ -174,14 +197,19 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                     "audio_language": job.lang.name_of(job.audio.lang) if job.audio else "",
                     "key": key_uri(job.activity.block) if job.activity.kind == "wordsearch" else ""}
     elif job.layout == "contents":
-        context |= {"listing": [{"title": t_, "path": p_, "pages": str(n_)} for t_, p_, n_ in job.listing],
-                    "discreet": s.config.brand.is_discreet("*"), "paper": "Letter" if s.config.paper == "letter" else "A4"}
+        ui = job.edition.ui
+        papers = {"letter": "Letter", "a4": "A4"}
+        context |= {"listing": [{"title": t_, "path": p_, "pages": pages_text(ui, job.lang.code, n_),
+                                 "formats": " · ".join(ui(k, paper=papers.get(x, x)) for k, x in f_)}
+                                for t_, p_, n_, f_ in job.listing],
+                    "discreet": s.config.brand.is_discreet("*"), "folded": any(k == "format-folded" for *_, f_ in job.listing for k, _ in f_),
+                    "paper": "Letter" if s.config.paper == "letter" else "A4"}
     elif job.layout == "index":
         context["languages"] = [
-            {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
+            {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft, "title": s.config.title_in(lang.code),
              "fonts": Markup(s.fonts[lang.code].stack), "credits": f"{lang.code}/credits.pdf",
              "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{'cards/' if d.kind == 'card' else ''}{d.id}.pdf"}
-                      for d in s.docs]}
+                      for d in s.docs] + _index_extras(lang, ed, s)}
             for lang, ed in job.others]
     else:
         context |= {"entries": [_credit(job, d, s.docs, s.config.brand.name) for d in s.docs],
