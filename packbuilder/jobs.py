@@ -139,6 +139,15 @@ def _index_extras(lang: Language, edition: Edition, s: Setting) -> list[dict]:
     return out
 
 
+def review_date(value: str, lang: Language) -> str:
+    """Return an ISO review date (2026-09-13) as the language writes it; anything else as given."""
+    from datetime import date
+    try:
+        return lang.format_date(date.fromisoformat(value.strip()))
+    except ValueError:
+        return value
+
+
 def _title(edition: Edition, doc: Document) -> str:
     return plain_text(edition.docs[doc.id].get(doc.title) or doc.title.text)
 
@@ -318,6 +327,6 @@ def _credit_entry(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
     missing = sum(1 for s in doc.segments if not tr.get(s))
     return {"title": _title(job.edition, doc), "source": doc.source,
             "changes": condensed + ui("changes-translated", language=job.lang.name),
-            "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=tr.review.date)
+            "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=review_date(tr.review.date, job.lang))
             if tr.review.reviewed else ui("status-draft"),
             "fallback": ui("fallback", count=str(missing)) if missing else ""}

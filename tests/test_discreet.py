@@ -105,3 +105,19 @@ def test_neutral_name_and_number_are_validated(tmp_path):
     text = "\n".join(info.value.lines())
     assert "brand.discreet_name" in text and "at most 60" in text
     assert re.search(r"brand\.discreet_phone.*'call us' is not a phone number", text)
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_folded_sheets_register_the_inside_on_the_outside_for_long_edge_duplex(example_pack, paper):
+    from test_cards import placements
+
+    from packbuilder.impose import PAPER_SIZES, grid
+    reader = PdfReader(example_pack / f"example-branded/zh_Hans/cards/safety-street-sheet-{paper}.pdf")
+    g = grid(paper, flat_size("business-us"))
+    assert (g.cols, g.rows) == (2, 2)
+    front, back = placements(reader.pages[0]), placements(reader.pages[1])
+    trim_left = float(PdfReader(card(example_pack, "zh_Hans")).pages[0].trimbox.left)
+    card_w, sheet_w = g.card.width * MM, PAPER_SIZES[paper][0] * MM
+    fronts = sorted((round(x + trim_left, 1), round(y, 1)) for x, y in front)
+    mirrored = sorted((round(sheet_w - (x + trim_left) - card_w, 1), round(y, 1)) for x, y in back)
+    assert len(fronts) == 4 and fronts == mirrored

@@ -107,3 +107,12 @@ def test_index_lists_everything_including_activity_sheets(default_pack):
             assert f"{lang}/activities/{name}.pdf" in text
         assert f"{lang}/contents.pdf" in text and f"{lang}/credits.pdf" in text
         assert f"{lang}/cards/safety-street.pdf" in text
+
+
+def test_review_dates_are_written_by_babel_in_each_language():
+    from packbuilder.i18n import language
+    from packbuilder.jobs import review_date
+    assert review_date("2026-09-13", language("en")) == "September 13, 2026"
+    assert review_date("2026-09-13", language("es")) == "13 de septiembre de 2026"
+    assert review_date("2026-09-13", language("zh_Hans")) == "2026年9月13日"
+    assert review_date("autumn 2026", language("es")) == "autumn 2026", "not a date: as written"
