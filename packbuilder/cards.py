@@ -92,7 +92,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
 
     tr = job.edition.docs[job.doc.id]
     translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
-    if s.config.brand.is_discreet(job.doc.id) and job.doc.id != RESOURCES:    # a folded card
+    if s.config.brand.is_discreet(job.doc.id):            # a folded card
         from .folded import render_folded
         return render_folded(job, s, env, cache, card_meta(job, s, translated))
     documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
@@ -104,8 +104,6 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
                             created=created, identifier=key)
     meta = {**card_meta(job, s, translated), "key": key, "overflow": [p.message for p in problems]}
-    if s.config.brand.is_discreet(job.doc.id) and (found := revealing_on_front(card_pdf, job, s)):
-        raise FitError("", problems=found)             # the local resources card: flat, front checked
     outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
     for paper in s.config.sheets:
         g = grid(paper, CARD_SIZES[s.config.card_size])
@@ -123,19 +121,6 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
                               {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
                                "grid": [g.cols, g.rows], "pages": 2}))
     return outputs
-
-
-def revealing_on_front(card_pdf: bytes, job, s) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """Return a problem for each revealing word on the front of a flat discreet card."""
-    import io
-
-    from pypdf import PdfReader
-
-    from .folded import revealing_found
-    text = PdfReader(io.BytesIO(card_pdf)).pages[0].extract_text()
-    return [Problem(f"{job.output}: card {job.doc.id} [{job.lang.code}] front (discreet mode) shows {w!r}; "
-                    "reword the front or move that text to the back", s.config.path)
-            for w in revealing_found(text, s.config.brand.revealing.get(job.lang.code, []), job.lang.code)]
 
 
 def card_meta(job, s, translated: int) -> dict:  # type: ignore[no-untyped-def]
@@ -167,5 +152,5 @@ def fit_problems(config, langs: tuple[str, ...]) -> list[Problem]:  # type: igno
     from .folded import layout_folded
     return [p for job in jobs for p in (
         layout_folded(job, setting, env, cache, draft_fit=False)[1]
-        if config.brand.is_discreet(job.doc.id) and job.doc.id != RESOURCES
+        if config.brand.is_discreet(job.doc.id)
         else layout_faces(job, setting, env, cache, draft_fit=False)[1])]

@@ -48,6 +48,7 @@ def fold_problem(job, panel: str, pages: int) -> Problem:  # type: ignore[no-unt
 
 def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-untyped-def]
     """Lay out each panel alone (the fit check), then the flat card; return (document, problems)."""
+    from .cards import RESOURCES, services_by_category
     from .jobs import brand_context
     from .markup import plain_text
     translation = job.edition.docs[job.doc.id]
@@ -61,6 +62,7 @@ def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-un
         return render_html(env, "card/folded.html.j2", {
             **brand_context(job, s), "lang": job.lang, "ui": job.edition.ui, "draft": job.draft,
             "doc": job.doc, "t": t, "panel": panel, "overflowing": overflowing,
+            "services": services_by_category(s.config.services) if job.doc.id == RESOURCES else [],
             "plain": lambda seg: plain_text(translation.get(seg) or seg.text),
             "page_css": Markup(folded_css(s.config.card_size, fonts.stack, fonts.css, s.config.brand.css(), panel))})
 

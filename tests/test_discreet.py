@@ -121,3 +121,15 @@ def test_folded_sheets_register_the_inside_on_the_outside_for_long_edge_duplex(e
     fronts = sorted((round(x + trim_left, 1), round(y, 1)) for x, y in front)
     mirrored = sorted((round(sheet_w - (x + trim_left) - card_w, 1), round(y, 1)) for x, y in back)
     assert len(fronts) == 4 and fronts == mirrored
+
+
+def test_with_discreet_true_the_local_resources_card_folds_too(tmp_path):
+    path = write_pack(tmp_path, '[[services]]\nname = "Testing Van (example)"\ncategory = "hiv-sti"\n'
+                                'phone = "+1 401-555-0153"\n', langs='["en"]')
+    path.write_text(path.read_text().replace('discreet = ["safety-street"]', "discreet = true"))
+    code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"), "--quiet")
+    assert code == 0, err
+    pdf = tmp_path / "dist/t/en/cards/local-resources.pdf"
+    panels = panel_texts(pdf.read_bytes())
+    assert " ".join(panels["cover"].split()) == NEUTRAL["en"] and panels["back"].strip() == ""
+    assert "HIV and Sexual Transmitted Infections" in pdftext(pdf, 2), "the services are inside"
