@@ -133,3 +133,28 @@ def test_with_discreet_true_the_local_resources_card_folds_too(tmp_path):
     panels = panel_texts(pdf.read_bytes())
     assert " ".join(panels["cover"].split()) == NEUTRAL["en"] and panels["back"].strip() == ""
     assert "HIV and Sexual Transmitted Infections" in pdftext(pdf, 2), "the services are inside"
+
+
+def test_an_overlong_inside_panel_fails_the_build_and_check_fit(tmp_path):
+    from conftest import copy_repo
+
+    from packbuilder.catalogs import read_catalog, write_catalog
+    repo = copy_repo(tmp_path / "repo")
+    po = repo / "locales/es/LC_MESSAGES/safety-street.po"
+    catalog = read_catalog(po, "es")
+    message = next(m for m in catalog if m.context == "safety-street/front/li2")
+    message.string = " ".join([message.string] * 8)
+    write_catalog(po, catalog)
+    pack = repo / "packs/default.toml"
+    pack.write_text(pack.read_text() + '\n[brand]\nname = "Org"\ndiscreet = ["safety-street"]\n')
+    code, _, err = run_cli("build", "--pack", str(pack), "--lang", "es", "--out", str(tmp_path / "dist"), "--quiet")
+    expected = ("card safety-street [es] inside upper panel (title and front text): text does not fit "
+                "(needs 2 panels)")
+    assert code == 1 and expected in err and "Traceback" not in err
+    code, out, _ = run_cli("check", "--fit", "--lang", "es", "--pack", str(pack))
+    assert code == 1 and expected in out
+    code, _, err = run_cli("build", "--pack", str(pack), "--lang", "es", "--out", str(tmp_path / "dist"),
+                           "--quiet", "--draft")
+    assert code == 0, err
+    inside = pdftext(tmp_path / "dist/default/es/cards/safety-street.pdf", 2)
+    assert "TEXT DOES NOT FIT" in inside or "NO CABE" in inside.upper()
