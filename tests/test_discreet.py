@@ -157,4 +157,4 @@ def test_an_overlong_inside_panel_fails_the_build_and_check_fit(tmp_path):
                            "--quiet", "--draft")
     assert code == 0, err
     inside = pdftext(tmp_path / "dist/default/es/cards/safety-street.pdf", 2)
-    assert "EL TEXTO NO CABE" in inside, "the overflowing panel is stamped"
+    assert "NO CABE — BORRADOR, NO IMPRIMIR" in inside, "the overflowing panel is stamped"
