@@ -118,11 +118,16 @@ def job_key(job: Job, s: Setting) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
-def pages_text(ui, lang: str, count: int) -> str:  # type: ignore[no-untyped-def]
-    """Return "1 page" / "3 pages" in ``lang``: CLDR's plural rule picks the ui entry."""
+def plural_ui(ui, lang: str, key: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    """Return ``key-one`` or ``key-other`` filled with ``count``, as CLDR's plural rule for ``lang`` picks."""
     from babel import Locale
     form = Locale.parse(lang).plural_form(count)
-    return ui("pages-one" if form == "one" else "pages-other", count=str(count))
+    return ui(f"{key}-one" if form == "one" else f"{key}-other", count=str(count))
+
+
+def pages_text(ui, lang: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    """Return "1 page" / "3 pages" in ``lang``."""
+    return plural_ui(ui, lang, "pages", count)
 
 
 def _index_extras(lang: Language, edition: Edition, s: Setting) -> list[dict]:
@@ -329,4 +334,4 @@ def _credit_entry(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
             "changes": condensed + ui("changes-translated", language=job.lang.name),
             "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=review_date(tr.review.date, job.lang))
             if tr.review.reviewed else ui("status-draft"),
-            "fallback": ui("fallback", count=str(missing)) if missing else ""}
+            "fallback": plural_ui(ui, job.lang.code, "fallback", missing) if missing else ""}

@@ -29,8 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "noncommercial": ("Not for commercial use.", "Credits: for sources whose terms forbid commercial use."),
     "built": ("Built on {date}.", "Credits footer. Keep {date}."),
     "contents": ("Contents", "Credits: heading of the list of documents in this language."),
-    "fallback": ("{count} passage(s) of this document are not translated yet and are shown in English.",
-                 "Credits: shown per document when some segments fell back to English. Keep {count}."),
+    "fallback-one": ("{count} passage of this document is not translated yet and is shown in English.",
+                     "Credits: shown per document when segments fell back to English, when the language's "
+                     "plural rule calls the number 'one' (in English: 1). Keep {count}."),
+    "fallback-other": ("{count} passages of this document are not translated yet and are shown in English.",
+                       "Credits: the same, for every other number (in Chinese, for all numbers). Keep {count}."),
     "condensed": ("Condensed into a card from “{title}”.",
                   "Credits: what was changed, for a card. Keep {title}."),
     "overflow": ("TEXT DOES NOT FIT — DRAFT, DO NOT PRINT",

@@ -116,3 +116,13 @@ def test_review_dates_are_written_by_babel_in_each_language():
     assert review_date("2026-09-13", language("es")) == "13 de septiembre de 2026"
     assert review_date("2026-09-13", language("zh_Hans")) == "2026年9月13日"
     assert review_date("autumn 2026", language("es")) == "autumn 2026", "not a date: as written"
+
+
+@pytest.mark.parametrize("lang, one, many", [
+    ("en", "1 page", "3 pages"), ("es", "1 página", "3 páginas"), ("zh_Hans", "1页", "3页")])
+def test_counts_are_worded_by_the_languages_plural_rule(lang, one, many):
+    from packbuilder.catalogs import load_catalogs
+    from packbuilder.jobs import pages_text, plural_ui
+    ui = load_catalogs(REPO / "locales", (lang,), [])[lang].ui
+    assert (pages_text(ui, lang, 1), pages_text(ui, lang, 3)) == (one, many)
+    assert "(s)" not in plural_ui(ui, lang, "fallback", 1) + plural_ui(ui, lang, "fallback", 2)
