@@ -68,6 +68,8 @@ def parse_hours(value: object, where: str, bad: Callable[[str, str], None]) -> H
     if isinstance(value, str):
         return value
     tables = value if isinstance(value, list) else [value]
+    if not tables:
+        bad(where, f"is empty; leave it out, or give days and times like {EXAMPLE}")
     spans = []
     for n, table in enumerate(tables, 1):
         at = f"{where}[{n}]" if isinstance(value, list) else where

@@ -99,7 +99,7 @@ def job_key(job: Job, s: Setting) -> str:
              "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
-             "ui": {k: job.edition.ui(k) for k in STRINGS}}
+             "ui": {k: job.edition.ui(k) for k in STRINGS}, "services": repr(s.config.services)}
     if job.activity is not None:
         from .activities import audio_file
         parts["activity"] = [job.activity.name, repr(job.activity.blocks), repr(job.audio), s.config.site_url]

@@ -126,3 +126,17 @@ def test_counts_are_worded_by_the_languages_plural_rule(lang, one, many):
     ui = load_catalogs(REPO / "locales", (lang,), [])[lang].ui
     assert (pages_text(ui, lang, 1), pages_text(ui, lang, 3)) == (one, many)
     assert "(s)" not in plural_ui(ui, lang, "fallback", 1) + plural_ui(ui, lang, "fallback", 2)
+
+
+def test_changing_a_services_hours_rebuilds_its_card(tmp_path):
+    path = tmp_path / "pack.toml"
+    text = (f'[pack]\nname = "t"\ndocuments = ["advocacy"]\n[paths]\ncontent = "{REPO / "content"}"\n'
+            f'locales = "{REPO / "locales"}"\nlayouts = "{REPO / "layouts"}"\n[cards]\ninclude = []\nsheets = []\n'
+            '[[services]]\nname = "Clinic (example)"\ncategory = "primary-care"\n'
+            'hours = { days = ["tue"], from = "12:00", to = "16:00" }\n')
+    path.write_text(text)
+    out = tmp_path / "dist"
+    assert run_cli("build", "--pack", str(path), "--out", str(out), "--quiet")[0] == 0
+    path.write_text(text.replace('["tue"]', '["wed"]'))
+    assert run_cli("build", "--pack", str(path), "--out", str(out), "--quiet")[0] == 0
+    assert "Wed 12:00" in flat(out / "t/en/cards/local-resources.pdf", 1)
