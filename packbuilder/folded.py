@@ -89,16 +89,16 @@ def render_folded(job, s, env, cache, meta: dict) -> list[Output]:  # type: igno
     card_pdf = document_pdf(document, job_name=job.output, created=created, identifier=key)
     if found := revealing_problems(card_pdf, job, s):
         raise FitError(f"{len(found)} revealing word(s) on the outside of a discreet card", problems=found)
-    meta = {**meta, "layout": "card-folded", "folded": True, "pages": 2,
-            "overflow": [p.message for p in problems], "flat": list(flat_size(s.config.card_size).css().split())}
-    outputs = [Output(job.output, card_pdf, meta)]
     flat = flat_size(s.config.card_size)
+    meta = {**meta, "layout": "card-folded", "folded": True, "pages": 2, "key": key,
+            "overflow": [p.message for p in problems], "flat_mm": [flat.width, flat.height]}
+    outputs = [Output(job.output, card_pdf, meta)]
     for paper in s.config.sheets:
         g = grid(paper, flat)
         caption = (f"{job.edition.ui('neutral-title')} · {job.lang.name} · {g.count}-up · "
                    f"{job.edition.ui('print-folded')}")
         marks = render_document(
-            marks_html(g, caption, job.lang.tag, fonts_stack(s, job), s.fonts[job.lang.code].css,
+            marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack, s.fonts[job.lang.code].css,
                        fold=CARD_SIZES[s.config.card_size].height),
             base_dir=s.config.layouts_dir, stylesheets=[], roots=[s.config.layouts_dir, s.cache_dir],
             job_name=f"{job.output} sheet {paper}", cache=cache)
@@ -108,10 +108,6 @@ def render_folded(job, s, env, cache, meta: dict) -> list[Output]:  # type: igno
                               {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
                                "grid": [g.cols, g.rows], "pages": 2}))
     return outputs
-
-
-def fonts_stack(s, job) -> str:  # type: ignore[no-untyped-def]
-    return s.fonts[job.lang.code].stack
 
 
 def panel_texts(card_pdf: bytes) -> dict[str, str]:
@@ -145,8 +141,9 @@ def revealing_problems(card_pdf: bytes, job, s) -> list[Problem]:  # type: ignor
     found = []
     for panel, text in panel_texts(card_pdf).items():
         for word in revealing_found(text, words, job.lang.code):
-            fix = ("change the neutral title (ui entry 'ui/neutral-title' in "
-                   f"locales/{job.lang.code}/LC_MESSAGES/ui.po)" if panel == "cover"
+            where = ("packbuilder/ui.py, STRINGS['neutral-title']" if job.lang.code == "en"
+                     else f"locales/{job.lang.code}/LC_MESSAGES/ui.po")
+            fix = (f"change the neutral title (ui entry 'ui/neutral-title' in {where})" if panel == "cover"
                    else "change discreet_name / discreet_phone in the pack's [brand]")
             found.append(Problem(f"{job.output}: card {job.doc.id} [{job.lang.code}] {OUTSIDE[panel]} "
                                  f"(discreet mode) shows {word!r}; {fix}, so that nothing on the outside "
