@@ -20,20 +20,22 @@ INK, WHITE = "#1b1b1b", "#ffffff"
 CREDIT_KEYS = {"credit", "credits", "attribution", "hide_credit", "hide_attribution", "source_line",
                "footer", "hide_source"}
 #: Words and topics that reveal what the material is about, checked on both outside panels of a
-#: discreet card (word starts in en and es, so "sex" finds "sexual" but not "Sussex"; anywhere in
+#: discreet card (word starts in en and es, so "prostitut" finds "prostitution" but "sex" not
+#: "Sussex"; words of three letters or fewer only whole, so "STI" is not "Stirling"; anywhere in
 #: Chinese). A pack adds its own with [brand.revealing_words].
-REVEALING = {"en": ["sex", "prostitut", "escort", "trafficking", "trafficked", "brothel", "condom", "lube",
-                    "customer", "client", "date", "dating", "john", "outcall", "incall", "massage parlo",
-                    "strip", "sugar", "hooker", "pimp", "harm reduction", "hiv", "sti", "std", "street economy",
-                    "street-based", "buddy system", "fetish", "know your rights", "law enforcement", "police",
-                    "arrest", "outreach", "drug"],
-             "es": ["sexo", "sexual", "prostitu", "trata", "escort", "condón", "condon", "preservativo",
-                    "lubricante", "cliente", "cita", "acompañante", "burdel", "proxeneta", "chulo",
-                    "reducción de daños", "vih", "its", "ets", "economía de la calle", "fetiche", "policía",
-                    "arresto", "droga", "trabajo en la calle"],
-             "zh_Hans": ["性工作", "性交易", "性服务", "性行为", "性病", "性传播", "性健康", "卖淫", "贩运", "妓",
-                         "安全套", "避孕套", "润滑", "客人", "顾客", "嫖", "约会", "陪侍", "按摩", "色情",
-                         "艾滋", "减害", "减少伤害", "街头", "毒品", "警察", "执法", "逮捕", "恋物"]}
+REVEALING = {
+    "en": ["sex", "sexual", "sexy", "prostitut", "escort", "trafficking", "trafficked", "brothel", "condom",
+           "lube", "customer", "client", "date", "dating", "outcall", "incall", "massage parlo", "stripper",
+           "strip club", "sugar daddy", "sugar baby", "hooker", "pimp", "harm reduction", "hiv", "sti", "std",
+           "street economy", "street-based", "buddy system", "fetish", "know your rights", "law enforcement",
+           "police", "arrest", "outreach", "drug"],
+    "es": ["sexo", "sexual", "prostitu", "trata de personas", "tratante", "escort", "condón", "condon",
+           "preservativo", "lubricante", "cliente", "cita", "acompañante", "burdel", "proxeneta",
+           "reducción de daños", "vih", "its", "ets", "economía de la calle", "trabajo en la calle", "fetiche",
+           "policía", "arresto", "droga"],
+    "zh_Hans": ["性工作", "性交易", "性服务", "性行为", "性病", "性传播", "性健康", "卖淫", "贩运", "妓", "安全套",
+                "避孕套", "润滑", "客人", "顾客", "嫖", "约会", "陪侍", "按摩", "色情", "艾滋", "减害", "减少伤害",
+                "街头", "毒品", "警察", "执法", "逮捕", "恋物"]}
 NEUTRAL_NAME_MAX = 60
 
 

@@ -127,12 +127,15 @@ def panel_texts(card_pdf: bytes) -> dict[str, str]:
 
 
 def revealing_found(text: str, words: list[str], lang: str) -> list[str]:
-    """Return the words of ``words`` that ``text`` shows: as word starts, or anywhere in CJK."""
+    """Return the words of ``words`` that ``text`` shows: as word starts (whole words when three
+    letters or fewer), or anywhere in Chinese and Japanese."""
     if lang.startswith(CJK):
         flat = "".join(text.split()).lower()
         return [w for w in words if "".join(w.split()).lower() in flat]
     flat = " ".join(text.split()).lower()
-    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w.lower()), flat)]
+    # a short word (HIV, STI, its) only as a whole word, so that "Stirling" is not "STI"
+    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w.lower()) + (r"(?!\w)" if len(w) <= 3 else ""),
+                                          flat)]
 
 
 def revealing_problems(card_pdf: bytes, job, s) -> list[Problem]:  # type: ignore[no-untyped-def]

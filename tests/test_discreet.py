@@ -93,7 +93,10 @@ def test_a_revealing_word_on_the_cover_names_the_cover_and_the_catalog(tmp_path)
 
 def test_revealing_words_match_word_starts_and_chinese_anywhere():
     assert revealing_found("Sussex Health Centre", ["sex"], "en") == []
-    assert revealing_found("Sexual health", ["sex"], "en") == ["sex"]
+    assert revealing_found("Sexual health", ["sex", "sexual"], "en") == ["sexual"]
+    assert revealing_found("Stirling Clinic", REVEALING["en"], "en") == []
+    assert revealing_found("STI testing", REVEALING["en"], "en") == ["sti"]
+    assert revealing_found("Centro de citas", REVEALING["es"], "es") == ["cita"]
     assert revealing_found("女性健康 安全 套", ["安全套"], "zh_Hans") == ["安全套"]
 
 
