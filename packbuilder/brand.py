@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem
+from .hours import Hours, parse_hours
 from .links import link_problem
 from .svgsafe import png_problem, svg_problem
 
@@ -19,10 +20,24 @@ INK, WHITE = "#1b1b1b", "#ffffff"
 #: Keys that would change or hide the credit the sources ask for. They are refused, never ignored.
 CREDIT_KEYS = {"credit", "credits", "attribution", "hide_credit", "hide_attribution", "source_line",
                "footer", "hide_source"}
-#: Words that reveal what the material is about, checked on the outside faces in discreet mode.
-REVEALING = {"en": ["sex", "prostitut", "escort", "trafficking", "brothel"],
-             "es": ["sexo", "sexual", "prostitu", "trata", "escort"],
-             "zh_Hans": ["性工作", "性交易", "性服务", "卖淫", "贩运", "妓"]}
+#: Words and topics that reveal what the material is about, checked on both outside panels of a
+#: discreet card (word starts in en and es, so "prostitut" finds "prostitution" but "sex" not
+#: "Sussex"; words of three letters or fewer only whole, so "STI" is not "Stirling"; anywhere in
+#: Chinese). A pack adds its own with [brand.revealing_words].
+REVEALING = {
+    "en": ["sex", "sexual", "sexy", "prostitut", "escort", "trafficking", "trafficked", "brothel", "condom",
+           "lube", "customer", "client", "date", "dating", "outcall", "incall", "massage parlo", "stripper",
+           "strip club", "sugar daddy", "sugar baby", "hooker", "pimp", "harm reduction", "hiv", "sti", "std",
+           "street economy", "street-based", "buddy system", "fetish", "know your rights", "law enforcement",
+           "police", "arrest", "outreach", "drug"],
+    "es": ["sexo", "sexual", "prostitu", "trata de personas", "tratante", "escort", "condón", "condon",
+           "preservativo", "lubricante", "cliente", "cita", "acompañante", "burdel", "proxeneta",
+           "reducción de daños", "vih", "its", "ets", "economía de la calle", "trabajo en la calle", "fetiche",
+           "policía", "arresto", "droga"],
+    "zh_Hans": ["性工作", "性交易", "性服务", "性行为", "性病", "性传播", "性健康", "卖淫", "贩运", "妓", "安全套",
+                "避孕套", "润滑", "客人", "顾客", "嫖", "约会", "陪侍", "按摩", "色情", "艾滋", "减害", "减少伤害",
+                "街头", "毒品", "警察", "执法", "逮捕", "恋物"]}
+NEUTRAL_NAME_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -31,7 +46,7 @@ class Service:
     category: str
     phone: str = ""
     address: str = ""
-    hours: str = ""
+    hours: str | Hours = ""                                   # free text, or days and times
     notes: dict[str, str] = field(default_factory=dict)      # per language
 
 
@@ -43,11 +58,13 @@ class Brand:
     logo: Path | None = None
     primary: str = "#0b5e63"
     accent: str = "#f2e8d5"
-    contact: dict[str, dict[str, str]] = field(default_factory=dict)   # lang or "" -> field -> value
+    contact: dict[str, dict[str, str | Hours]] = field(default_factory=dict)   # lang or "" -> field -> value
     discreet: tuple[str, ...] = ()          # card ids (or "*") whose outside carries a neutral title
     revealing: dict[str, list[str]] = field(default_factory=dict)
+    discreet_name: str = ""                 # on a discreet card's outside: a neutral name...
+    discreet_phone: str = ""                # ...and number, if the organisation wants them
 
-    def contact_for(self, lang: str) -> dict[str, str]:
+    def contact_for(self, lang: str) -> dict[str, str | Hours]:
         """Return the contact block in ``lang``: the shared fields, with that language's overrides."""
         return {**self.contact.get("", {}), **self.contact.get(lang, {})}
 
@@ -136,7 +153,15 @@ def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = 
         bad("brand.revealing_words", "must be a table of language = [\"word\", …]")
     else:
         revealing |= {k: [str(w) for w in v] for k, v in extra.items()}
-    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing)
+    discreet_name = _text(data, "discreet_name", "brand.discreet_name", bad).strip()
+    if len(discreet_name) > NEUTRAL_NAME_MAX:
+        bad("brand.discreet_name", f"is {len(discreet_name)} characters; a neutral name on a folded card "
+                                   f"must be at most {NEUTRAL_NAME_MAX}")
+    discreet_phone = _text(data, "discreet_phone", "brand.discreet_phone", bad).strip()
+    if discreet_phone and not PHONE.match(discreet_phone):
+        bad("brand.discreet_phone", f"{discreet_phone!r} is not a phone number (digits, spaces, + - ( ) . only; "
+                                    "no letters)")
+    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing, discreet_name, discreet_phone)
 
 
 CONTACT_FIELDS = ("phone", "text", "website", "hours", "email")
@@ -148,7 +173,7 @@ def _contact(table, bad) -> dict[str, dict[str, str]]:  # type: ignore[no-untype
         return {}
     out: dict[str, dict[str, str]] = {"": {}}
     for key, value in table.items():
-        if isinstance(value, dict):               # [brand.contact.es]: per-language overrides
+        if isinstance(value, dict) and key not in CONTACT_FIELDS:   # [brand.contact.es]: per-language overrides
             out[key] = {k: _field(f"brand.contact.{key}.{k}", k, v, bad) for k, v in value.items()}
         else:
             out[""][key] = _field(f"brand.contact.{key}", key, value, bad)
@@ -159,6 +184,8 @@ def _field(where: str, key: str, value, bad) -> str:  # type: ignore[no-untyped-
     if key not in CONTACT_FIELDS:
         bad(where, f"unknown contact field; use {', '.join(CONTACT_FIELDS)}")
         return ""
+    if key == "hours":
+        return parse_hours(value, where, bad)        # type: ignore[return-value]
     if not isinstance(value, str):
         bad(where, "must be a string")
         return ""
@@ -196,7 +223,7 @@ def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untype
             bad(f"{where}.notes", "must be a table of language = \"text\"")
             notes = {}
         services.append(Service(name, category, phone, _text(item, "address", f"{where}.address", bad),
-                                _text(item, "hours", f"{where}.hours", bad), dict(notes)))
+                                parse_hours(item.get("hours", ""), f"{where}.hours", bad), dict(notes)))
     return tuple(services)
 
 

@@ -19,7 +19,9 @@ from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
 from .errors import CatalogError, ConfigError, OutputError, Problem
+from .folded import layout_folded
 from .fonts import check_texts, resolve
+from .hours import text as hours_text
 from .fontsubset import FontSet, faces, font_set, subset_all
 from .fontsubset import cache_dir as font_cache
 from .fontsubset import plan as subset_plan
@@ -120,12 +122,21 @@ def contents_group(job: Job) -> str | None:
 
 
 def contents_sheet(jobs: list[Job], outputs: list[Output]) -> list[Job]:
-    """Return the contents sheet of one language: its files with their titles and page counts."""
-    pages = {o.path: o.meta.get("pages", 0) for o in outputs}
+    """Return the contents sheet of one language: each material once, with its formats and pages."""
+    meta = {o.path: o.meta for o in outputs}
     first = jobs[0]
-    listing = tuple((output_title(j), path, pages.get(path, 0)) for j in jobs for path in j.outputs
-                    if path.endswith(".pdf"))
+    listing = tuple((output_title(j), j.output, meta.get(j.output, {}).get("pages", 0), material_formats(j, meta))
+                    for j in jobs if j.output.endswith(".pdf"))
     return [Job(first.lang, first.edition, "contents", f"{first.lang.code}/contents.pdf", listing=listing)]
+
+
+def material_formats(job: Job, meta: dict[str, dict]) -> tuple[tuple[str, str], ...]:
+    """Return the formats a material comes in, as (ui key, paper): a card, its sheets, a handout…"""
+    if job.layout != "card":
+        return ((f"format-{job.layout}", ""),)
+    main = "format-folded" if meta.get(job.output, {}).get("folded") else "format-card"
+    return ((main, ""), *(("format-sheet", meta.get(p, {}).get("paper", "")) for p in job.extra
+                          if p.endswith(".pdf")))
 
 
 def output_title(job: Job) -> str:
@@ -133,6 +144,8 @@ def output_title(job: Job) -> str:
     from .markup import plain_text
     if job.layout == "credits":
         return job.edition.ui("credits-title")
+    if job.doc is not None and job.doc.id == RESOURCES:
+        return job.edition.ui("local-resources")
     if job.activity is not None:
         seg = job.activity.blocks[0].segment if job.activity.blocks[0].type == "heading" else None
         return plain_text(job.edition.docs[job.doc.id].get(seg) or seg.text) if seg else job.activity.name
@@ -251,10 +264,11 @@ def language_texts(jobs: list[Job], config: Pack | None = None,
         out += [(job.lang.name_of(a.lang), None, None, "audio language")      # "音频为英语。"
                 for a in [job.audio, *(a for _, a in job.audios)] if a is not None]
         if config is not None and first:              # the brand's and services' own text
-            brand = config.brand
-            out += [(" ".join([brand.name, config.title, *brand.contact_for(job.lang.code).values()]),
+            brand, code, ui = config.brand, job.lang.code, job.edition.ui
+            out += [(" ".join([brand.name, config.title_in(code), brand.discreet_name, brand.discreet_phone,
+                               *(hours_text(v, code, ui) for v in brand.contact_for(code).values())]),
                      config.path, None, "[brand]")]
-            out += [(" ".join([s.name, s.phone, s.hours, s.address, s.notes.get(job.lang.code, "")]),
+            out += [(" ".join([s.name, s.phone, hours_text(s.hours, code, ui), s.address, s.notes.get(code, "")]),
                      config.path, None, f"[[services]] {s.name}") for s in config.services]
         if job.doc is None:
             out += [(job.edition.ui(key), job.edition.docs.get("ui") and job.edition.docs["ui"].path,
@@ -325,4 +339,7 @@ def fit_problems(config: Pack, langs: tuple[str, ...]) -> list[Problem]:
     fonts = {j.lang.code: FontSet("", j.lang.font_css(), (), "system") for j in jobs}
     setting = Setting(config, tuple(docs), fonts, build_date(), font_cache())
     env, cache = environment(config.layouts_dir), RenderCache()
-    return [p for job in jobs for p in layout_faces(job, setting, env, cache, draft_fit=False)[1]]
+    return [p for job in jobs for p in (
+        layout_folded(job, setting, env, cache, draft_fit=False)[1]    # a discreet card: four panels
+        if config.brand.is_discreet(job.doc.id)
+        else layout_faces(job, setting, env, cache, draft_fit=False)[1])]

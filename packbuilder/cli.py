@@ -134,6 +134,8 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     for note in sorted({f"{o['audio']['url']}: {o['audio']['note']}" for o in report.outputs
                         if o.get("audio", {}).get("note")}):
         console.print(f"Note: QR code target {note}", highlight=False)
+    for warning in report.pack.warnings:
+        console.print(f"warning: {report.pack.path}: {warning}", highlight=False)
     return 0
 
 

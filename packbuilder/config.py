@@ -17,7 +17,8 @@ from .trust import allowed_roots, confine, escaping_links
 PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
     "pack": {"name", "title", "languages", "documents", "paper", "use"},
-    "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words"} | CREDIT_KEYS,
+    "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words", "discreet_name",
+              "discreet_phone"} | CREDIT_KEYS,
     "services": set(),
     "paths": {"content", "locales", "layouts", "assets"},
     "cards": {"include", "size", "sheets"},
@@ -59,6 +60,12 @@ class Pack:
     audio: dict = field(default_factory=dict)     # activity -> {lang: url, "fallback": [...], "note": str,
                                                   #              "leads_to": "recording" | "website"}
     roots: tuple[Path, ...] | None = ()           # folders the pack may read; None: trusted (--trust-pack)
+    titles: dict = field(default_factory=dict)    # [pack.title] per language (title is the English)
+    warnings: tuple[str, ...] = ()                # what the config lacks but can build without
+
+    def title_in(self, lang: str) -> str:
+        """Return the pack's title in ``lang``, or the English one."""
+        return self.titles.get(lang) or self.title
 
     @property
     def domains(self) -> list[str]:
@@ -162,8 +169,15 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         bad("pack.name", f"{name!r} must be a plain folder name (letters, digits, - _ .)")
     title = pack.get("title", "")
-    if not isinstance(title, str):
-        bad("pack.title", "must be a string")
+    titles: dict[str, str] = {}
+    if isinstance(title, dict):                 # [pack.title]: a title per language
+        titles = {k: v for k, v in title.items() if isinstance(v, str) and v.strip()}
+        for key in sorted(set(title) - set(titles)):
+            bad(f"pack.title.{key}", "must be a non-empty string")
+        title = titles.get("en") or next(iter(titles.values()), "")
+    elif not isinstance(title, str):
+        bad("pack.title", "must be a string, or a table of language = \"title\"")
+        title = ""
     languages = pack.get("languages", ["en"])
     if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
         bad("pack.languages", "must be a non-empty list of language codes such as [\"en\", \"es\"]")
@@ -175,6 +189,11 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
             bad("pack.languages", f"{code!r} is not a language code Babel knows (e.g. en, es, zh_Hans)")
     if len(set(languages)) != len(languages):
         bad("pack.languages", "lists a language twice")
+    for key in sorted(set(titles) - set(languages) - {"en"}):
+        bad(f"pack.title.{key}", f"the pack does not list {key!r} in [pack] languages")
+    warnings = tuple(f"Config value 'pack.title': no {code} title; the {code} pages show "
+                     f"“{title}”. Add {code} = \"…\" under [pack.title]" for code in languages
+                     if code != "en" and titles.get(code) is None and title)
     documents = pack.get("documents", [])
     if not isinstance(documents, list) or not documents or not all(isinstance(x, str) for x in documents):
         bad("pack.documents", "must be a non-empty list of document ids from the content folder")
@@ -256,4 +275,4 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
                 assets_dir=resolved["assets"], cards=tuple(include), card_size=card_size,
                 sheets=tuple(sheets), activities=tuple(activities), site_url=site_url.rstrip("/"),
                 allow_missing_audio=bool(acts.get("allow_missing_audio", False)), audio=audio,
-                brand=brand, services=services, use=use, roots=roots)
+                brand=brand, services=services, use=use, roots=roots, titles=titles, warnings=warnings)

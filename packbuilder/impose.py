@@ -87,8 +87,9 @@ def grid(paper: str, card: CardSize, gutter: bool = False) -> Grid:
     return Grid(paper, width, height, card, cols, rows, gap)
 
 
-def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -> str:
-    """Return the HTML of a blank sheet with crop marks outside the trim and a caption."""
+def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str, fold: float = 0.0) -> str:
+    """Return the HTML of a blank sheet with crop marks outside the trim and a caption; with
+    ``fold`` (mm below each card's top edge), dashed fold marks beside each row too."""
     from markupsafe import escape
 
     xs, ys = g.cuts()
@@ -102,6 +103,9 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -
     for y in ys:       # horizontal marks left and right of the grid
         for x in (left - gap - MARK_LEN, right + gap):
             lines.append(f'<i style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0.1mm"></i>')
+    for y in ([y + fold for y in ys[:-1]] if fold else []):   # fold marks: dashed, left and right
+        for x in (left - gap - MARK_LEN, right + gap):
+            lines.append(f'<i class="fold" style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0"></i>')
     # the caption runs up the left margin, beside the marks and inside the 6 mm an office printer
     # leaves unprinted (across the top it would sit 1.7 mm from the edge of a Letter sheet)
     length = bottom - top
@@ -112,6 +116,7 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str) -
             f"<style>{page_css}\n@page {{ size: {g.width}mm {g.height}mm; margin: 0 }}"
             f" body {{ margin: 0; font-family: {font_css}; }}"
             " i { position: absolute; background: #000; }"
+            " i.fold { background: none; border-top: 0.1mm dashed #000; }"
             f" p {{ position: absolute; {place} margin: 0; font-size: 7pt; line-height: 1.2; color: #444; }}"
             "</style></head><body>"
             f"<p>{escape(caption)}</p>{''.join(lines)}</body></html>")

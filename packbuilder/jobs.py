@@ -94,14 +94,14 @@ def job_key(job: Job, s: Setting) -> str:
     langs = [(lang, ed) for lang, ed in job.others] or [(job.lang, job.edition)]
     parts = {"packbuilder": code_hash(), "layout": job.layout, "output": job.output,
              "files": layout_hash(s.config.layouts_dir, job.layout), "paper": s.config.paper,
-             "title": s.config.title, "built": s.built.isoformat(), "draft": job.draft,
+             "title": [s.config.title, s.config.titles], "built": s.built.isoformat(), "draft": job.draft,
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
              "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
              "print_shop": s.print_shop,
              "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
-             "ui": {k: job.edition.ui(k) for k in STRINGS}}
+             "ui": {k: job.edition.ui(k) for k in STRINGS}, "services": repr(s.config.services)}
     if job.activity is not None:
         from .activities import audio_file
         parts["activity"] = [job.activity.name, repr(job.activity.blocks), repr(job.audio), s.config.site_url]
@@ -120,6 +120,41 @@ def job_key(job: Job, s: Setting) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
 
+def plural_ui(ui, lang: str, key: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    """Return ``key-one`` or ``key-other`` filled with ``count``, as CLDR's plural rule for ``lang`` picks."""
+    from babel import Locale
+    form = Locale.parse(lang).plural_form(count)
+    return ui(f"{key}-one" if form == "one" else f"{key}-other", count=str(count))
+
+
+def pages_text(ui, lang: str, count: int) -> str:  # type: ignore[no-untyped-def]
+    """Return "1 page" / "3 pages" in ``lang``."""
+    return plural_ui(ui, lang, "pages", count)
+
+
+def _index_extras(lang: Language, edition: Edition, s: Setting) -> list[dict]:
+    """Return what the index lists after the documents: local resources, activity sheets, contents."""
+    from .activities import select
+    code, out = lang.code, []
+    if s.config.services:
+        out.append({"title": edition.ui("local-resources"), "path": f"{code}/cards/local-resources.pdf"})
+    for act in select(s.config, list(s.docs)):
+        seg = act.blocks[0].segment if act.blocks[0].type == "heading" else None
+        title = plain_text(edition.docs[act.doc.id].get(seg) or seg.text) if seg else act.name
+        out.append({"title": title, "path": f"{code}/activities/{act.name}.pdf"})
+    out.append({"title": edition.ui("contents-sheet"), "path": f"{code}/contents.pdf"})
+    return out
+
+
+def review_date(value: str, lang: Language) -> str:
+    """Return an ISO review date (2026-09-13) as the language writes it; anything else as given."""
+    from datetime import date
+    try:
+        return lang.format_date(date.fromisoformat(value.strip()))
+    except ValueError:
+        return value
+
+
 def _title(edition: Edition, doc: Document) -> str:
     return plain_text(edition.docs[doc.id].get(doc.title) or doc.title.text)
 
@@ -127,9 +162,11 @@ def _title(edition: Edition, doc: Document) -> str:
 def brand_context(job: Job, s: Setting) -> dict:
     """Return what layouts need of the brand: the brand, its logo as a data: URI, the contact."""
     from .brand import logo_uri
-    brand = s.config.brand
+    from .hours import text
+    brand, code, ui = s.config.brand, job.lang.code, job.edition.ui
     return {"brand": brand, "logo": logo_uri(brand.logo) if brand.logo else "",
-            "contact": brand.contact_for(job.lang.code)}
+            "contact": {k: text(v, code, ui) for k, v in brand.contact_for(code).items()},
+            "hours": lambda value: text(value, code, ui)}
 
 
 def prints_grid(job: Job) -> bool:
@@ -176,14 +213,19 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
                     "audio_language": job.lang.name_of(job.audio.lang) if job.audio else "",
                     "key": key_uri(job.activity.block) if job.activity.kind == "wordsearch" else ""}
     elif job.layout == "contents":
-        context |= {"listing": [{"title": t_, "path": p_, "pages": str(n_)} for t_, p_, n_ in job.listing],
-                    "discreet": s.config.brand.is_discreet("*"), "paper": "Letter" if s.config.paper == "letter" else "A4"}
+        ui = job.edition.ui
+        papers = {"letter": "Letter", "a4": "A4"}
+        context |= {"listing": [{"title": t_, "path": p_, "pages": pages_text(ui, job.lang.code, n_),
+                                 "formats": " · ".join(ui(k, paper=papers.get(x, x)) for k, x in f_)}
+                                for t_, p_, n_, f_ in job.listing],
+                    "discreet": s.config.brand.is_discreet("*"), "folded": any(k == "format-folded" for *_, f_ in job.listing for k, _ in f_),
+                    "paper": "Letter" if s.config.paper == "letter" else "A4"}
     elif job.layout == "index":
         context["languages"] = [
-            {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft,
+            {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft, "title": s.config.title_in(lang.code),
              "fonts": Markup(s.fonts[lang.code].stack), "credits": f"{lang.code}/credits.pdf",
              "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{'cards/' if d.kind == 'card' else ''}{d.id}.pdf"}
-                      for d in s.docs]}
+                      for d in s.docs] + _index_extras(lang, ed, s)}
             for lang, ed in job.others]
     else:
         context |= {"entries": [_credit(job, d, s.docs, s.config.brand.name) for d in s.docs],
@@ -292,6 +334,6 @@ def _credit_entry(job: Job, doc: Document, docs: tuple[Document, ...]) -> dict:
     missing = sum(1 for s in doc.segments if not tr.get(s))
     return {"title": _title(job.edition, doc), "source": doc.source,
             "changes": condensed + ui("changes-translated", language=job.lang.name),
-            "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=tr.review.date)
+            "status": ui("status-reviewed", reviewer=tr.review.reviewer, date=review_date(tr.review.date, job.lang))
             if tr.review.reviewed else ui("status-draft"),
-            "fallback": ui("fallback", count=str(missing)) if missing else ""}
+            "fallback": plural_ui(ui, job.lang.code, "fallback", missing) if missing else ""}

@@ -29,8 +29,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "noncommercial": ("Not for commercial use.", "Credits: for sources whose terms forbid commercial use."),
     "built": ("Built on {date}.", "Credits footer. Keep {date}."),
     "contents": ("Contents", "Credits: heading of the list of documents in this language."),
-    "fallback": ("{count} passage(s) of this document are not translated yet and are shown in English.",
-                 "Credits: shown per document when some segments fell back to English. Keep {count}."),
+    "fallback-one": ("{count} passage of this document is not translated yet and is shown in English.",
+                     "Credits: shown per document when segments fell back to English, when the language's "
+                     "plural rule calls the number 'one' (in English: 1). Keep {count}."),
+    "fallback-other": ("{count} passages of this document are not translated yet and are shown in English.",
+                       "Credits: the same, for every other number (in Chinese, for all numbers). Keep {count}."),
     "condensed": ("Condensed into a card from “{title}”.",
                   "Credits: what was changed, for a card. Keep {title}."),
     "overflow": ("TEXT DOES NOT FIT — DRAFT, DO NOT PRINT",
@@ -56,18 +59,39 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "How to print. Keep {paper}."),
     "print-cards": ("Card sheets: print double-sided, flip on the long edge, at 100% scale; then cut "
                     "along the crop marks.", "How to print cards."),
-    "pages": ("{count} page(s)", "Pack contents sheet: page count of a file. Keep {count}."),
+    "print-folded": ("Folded cards: print double-sided, flip on the long edge, at 100% scale; cut along "
+                     "the crop marks, then fold along the dashed marks with the title outside.",
+                     "Sheet of discreet folded cards: how to print. Must not say what the cards are about."),
+    "pages-one": ("{count} page", "Pack contents sheet: page count of a file, when the language's plural "
+                  "rule calls the number 'one' (in English: 1). Keep {count}."),
+    "pages-other": ("{count} pages", "Pack contents sheet: page count of a file, for every other number "
+                    "(in Chinese, for all numbers). Keep {count}."),
+    "format-handout": ("handout", "Pack contents sheet: the format of a material."),
+    "format-card": ("card, front and back (print shop)", "Pack contents sheet: the format of a material."),
+    "format-folded": ("folded card (print shop)", "Pack contents sheet: the format of a discreet card, "
+                      "printed flat and folded in two."),
+    "format-sheet": ("{paper} sheet (office printer)", "Pack contents sheet: a sheet of cards on office "
+                     "paper. Keep {paper} (Letter or A4)."),
+    "format-activity": ("activity sheet", "Pack contents sheet: the format of a material."),
+    "format-credits": ("credits", "Pack contents sheet: the format of the credits file."),
+    "format-contents": ("contents and how to print", "Pack index: this language's contents sheet."),
+    "terms-footer": ("Please keep this credit when you share it; the source's terms are in the credits.",
+                     "Page footer of translated pages, after the source's title (the terms themselves "
+                     "stay in English in the credits)."),
     "local-resources": ("Local resources", "Title of the local resources card."),
     "phone": ("Phone", "Contact label."),
     "text-line": ("Text", "Contact label: a number to send text messages to."),
     "hours": ("Hours", "Contact label: opening hours."),
     "website": ("Website", "Contact label."),
-    "cat-primary-care": ("Primary Care", "Service category, as the source names it (its \"Sexual Transmitted\" corrected)."),
+    "opening-hours": ("{days} {times}", "Opening hours: the days (e.g. \"Tue and Thu\") and the times "
+                      "(e.g. \"12:00–16:00\"), both already in your language. Keep {days} and {times}."),
+    "day-range": ("{first}–{last}", "Opening hours: a run of days, e.g. \"Mon–Fri\". Keep {first} and {last}."),
+    "cat-primary-care": ("Primary Care", "Service category, as the source names it."),
     "cat-mental-health": ("Mental Health and Peer Counseling", "Service category, as the source names it."),
     "cat-harm-reduction": ("Needle Exchange and Harm Reduction Supplies",
                            "Service category, as the source names it."),
     "cat-hiv-sti": ("HIV and Sexually Transmitted Infection (STI) Counseling & Testing",
-                    "Service category, as the source names it."),
+                    "Service category, as the source names it (its \"Sexual Transmitted\" corrected)."),
     # The web app (`packbuilder serve`): the library page and what every page shares.
     "web-skip": ("Skip to the main content", "Web app: link for keyboard and screen reader users."),
     "web-library": ("Library", "Web app: the page listing every material of a pack."),

@@ -185,7 +185,7 @@ def test_a_reviewed_catalog_drops_the_draft_line_and_credits_the_reviewer(minima
     handout = pdftext(tmp_path / "minimal/es/sample.pdf")
     assert "Folleto de muestra" in handout and "Draft translation" not in handout
     credits = re.sub(r"\s+", " ", pdftext(tmp_path / "minimal/es/credits.pdf"))
-    assert "Ana Pérez, Colectiva Ejemplo" in credits and "2026-03-01" in credits
+    assert "Ana Pérez, Colectiva Ejemplo" in credits and "1 de marzo de 2026" in credits, "the review date as Babel writes it"
 
 
 def test_a_language_with_few_translations_builds_with_english_fallback_counted(minimal, tmp_path):
