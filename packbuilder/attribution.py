@@ -124,6 +124,8 @@ def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
             src = job.doc.source
             names = [src.title] + ([src.author] if job.layout == "card" and src.author else [])
             pages = missing_credit(out.data, names)
+            if out.meta.get("layout") == "card-folded":     # discreet: the outside (page 1) must not
+                pages = [n for n in pages if n != 1]         # name its subject; the inside (page 2) does
             problems += [Problem(f"{out.path}: page {n} does not show its source ({src.title!r}); "
                                  "the layout must print the source line on every page "
                                  "(layouts/macros.html.j2, attribution)") for n in pages]

@@ -37,28 +37,34 @@ def _quote(text: str, n: int = 48) -> str:
     return repr(text if len(text) <= n else text[: n - 1] + "…")
 
 
+CARD_KINDS = ("card", "card-folded")     # a card face, or a folded card (two panels a page)
+
+
 def _is_cjk(ch: str) -> bool:
     return "CJK" in unicodedata.name(ch, "") or "\u3040" <= ch <= "\u30ff"
 
 
 def _body_lines(page: Page, kind: str) -> list[Line]:
     """Return the lines of the page's text area: sheets leave out their running header and footer."""
-    if kind in ("card", "card-sheet"):
+    if kind in (*CARD_KINDS, "card-sheet"):
         return page.lines
     top, bottom = page.height - SHEET_TOP * MM, SHEET_BOTTOM * MM
     return [ln for ln in page.lines if ln.y0 >= bottom - 1 and ln.y1 <= top + 1]
 
 
 def safe_area(path: str, page: Page, kind: str) -> Iterator[Finding]:
-    """Text and images stay 3 mm inside a card's trim, and 6 mm inside a sheet's paper edge."""
-    left, bottom, right, top = page.trim if kind == "card" else (0.0, 0.0, page.width, page.height)
-    margin = SAFE if kind == "card" else PRINTABLE
+    """Text and images stay 3 mm inside a card's trim (and a folded card's fold), and 6 mm inside
+    a sheet's paper edge."""
+    left, bottom, right, top = page.trim if kind in CARD_KINDS else (0.0, 0.0, page.width, page.height)
+    margin = SAFE if kind in CARD_KINDS else PRINTABLE
+    fold = (top + bottom) / 2 if kind == "card-folded" else None      # two panels, one above the other
     boxes = [(ln.x0, ln.y0, ln.x1, ln.y1, _quote(ln.text)) for ln in page.lines]
     boxes += [(s.x0, s.y0, s.x1, s.y1, "an image") for s in page.shapes if s.kind == "image"]
     for x0, y0, x1, y1, what in boxes:
-        gap = min(x0 - left, right - x1, y0 - bottom, top - y1) / MM
+        low, high = (bottom, top) if fold is None else ((fold, top) if y0 >= fold - 0.5 else (bottom, fold))
+        gap = min(x0 - left, right - x1, y0 - low, high - y1) / MM
         if gap < margin - 0.1:
-            if kind == "card":
+            if kind in CARD_KINDS:
                 yield Finding(path, page.number, "safe-area",
                               f"{what} reaches {max(gap, 0):.1f} mm from the trim (the safe area is {SAFE:.0f} mm "
                               "inside it; a 1 mm cutting error can cut it off)",
@@ -72,7 +78,7 @@ def safe_area(path: str, page: Page, kind: str) -> Iterator[Finding]:
 def last_page(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
     """A document of several pages must not end on a nearly empty page."""
     first = 2 if kind == "contents" else 1        # a contents sheet's first page is its cover
-    if len(pages) < first + 1 or kind in ("card", "card-sheet"):
+    if len(pages) < first + 1 or kind in (*CARD_KINDS, "card-sheet"):
         return
     page = pages[-1]
     top, bottom = page.height - SHEET_TOP * MM, SHEET_BOTTOM * MM
@@ -111,7 +117,7 @@ def hyphenation(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
         if len(run) >= 3:
             yield _run(path, page, run)
         ordered = sorted(lines, key=lambda ln: ln.y0)
-        if page.number < len(pages) and ordered and ordered[0].hyphenated and kind not in ("card", "card-sheet"):
+        if page.number < len(pages) and ordered and ordered[0].hyphenated and kind not in (*CARD_KINDS, "card-sheet"):
             yield Finding(path, page.number, "split-word",
                           f"the page ends in the middle of a word: {_quote(ordered[0].text[-30:])}",
                           LAYOUT_FIX + " (no word breaks across a page)")
@@ -143,7 +149,7 @@ def type_size(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
         page = next(p for p in pages if any(ln.smallest == smallest for ln in p.lines))
         yield Finding(path, page.number, "type-size", f"text set at {smallest:.1f} pt (the minimum is {TYPE_MIN:.0f} pt)",
                       "raise the font size in the layout")
-    if kind == "card":
+    if kind in CARD_KINDS:
         for page in pages:                # the credit line is fine print, at 7 pt
             size = body_size([page], above=TYPE_MIN + 0.05)
             if size and size < CARD_BODY_MIN - 0.05:
