@@ -14,7 +14,7 @@ from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
 from .attribution import keep_stock_terms
 from .brand import commercial_problems
-from .cards import RESOURCES, layout_faces, resources_card
+from .cards import layout_faces
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
 from .content import Document, load_content, walk
@@ -28,6 +28,7 @@ from .fontsubset import plan as subset_plan
 from .i18n import GRID, GRID_FONTS, language
 from .jobs import Job, Setting
 from .pack import Output, build_lock, write_pack
+from .resources import RESOURCES, resources_card
 from .render import RenderCache, environment
 from .scheduler import Progress, Renderer, render_all
 from .ui import STRINGS
@@ -203,10 +204,15 @@ def select_languages(config: Pack, wanted: list[str] | None) -> tuple[str, ...]:
 
 
 def build_date() -> datetime:
-    """Return the build's date: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    """Return the build's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC).
+
+    The credits print it ("Built on …"), so without SOURCE_DATE_EPOCH it is the true day, taken at
+    midnight: builds on one day are byte-identical, and the first build of a new day re-renders.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    seconds = int(epoch) if epoch.isdigit() else 1735689600      # 2025-01-01, a fixed default
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],

@@ -4,36 +4,15 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .content import Document
-
 from .errors import FitError, Problem
 from .impose import CARD_SIZES, grid, impose, marks_html
 from .jobs import brand_context, job_key, printed_links
 from .markup import plain_text
 from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
+from .resources import RESOURCES, services_by_category
 
 FACES = ("front", "back")
-RESOURCES = "local-resources"
-
-
-def services_by_category(services) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def]
-    """Return the services grouped under the ui key of their category, in the seeds' order."""
-    from .brand import CATEGORIES
-    return [(ui_key, [s for s in services if s.category == cat]) for cat, ui_key in CATEGORIES.items()
-            if any(s.category == cat for s in services)]
-
-
-def resources_card(config):  # type: ignore[no-untyped-def]
-    """Return the local resources card as a document whose source is the organisation itself."""
-    from .content import Container, Segment, Source
-    org = config.brand.name or "the organisation that distributes this pack"
-    source = Source(title="Local resources", author=org,
-                    terms="Local information provided by the organisation that distributes this pack.")
-    title = Segment(f"{RESOURCES}/title", "Local resources", 1, "title", "", "card front", None)
-    return Document(RESOURCES, "card", config.path, source, title, None,
-                    (Container("front", "", ()), Container("back", "", ())), ())
-
-
 # Card text: as large as the face allows up to SIZES[0], never under 8 pt (Chinese included);
 # at 8 pt the leading may close up to TIGHT, and the spaces between items to a quarter,
 # before the face is reported as not fitting.

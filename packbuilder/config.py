@@ -189,11 +189,11 @@ def load_pack(path: Path, trust: bool = False) -> Pack:
             bad("pack.languages", f"{code!r} is not a language code Babel knows (e.g. en, es, zh_Hans)")
     if len(set(languages)) != len(languages):
         bad("pack.languages", "lists a language twice")
-    for key in sorted(set(titles) - set(languages) - {"en"}):
-        bad(f"pack.title.{key}", f"the pack does not list {key!r} in [pack] languages")
-    warnings = tuple(f"Config value 'pack.title': no {code} title; the {code} pages show "
-                     f"“{title}”. Add {code} = \"…\" under [pack.title]" for code in languages
-                     if code != "en" and titles.get(code) is None and title)
+    unused = tuple(f"Config value 'pack.title.{key}': the pack does not list {key!r} in [pack] languages, "
+                   "so this title is not used" for key in sorted(set(titles) - set(languages) - {"en"}))
+    warnings = unused + tuple(f"Config value 'pack.title': no {code} title; the {code} pages show "
+                              f"“{title}”. Add {code} = \"…\" under [pack.title]" for code in languages
+                              if code != "en" and titles.get(code) is None and title)
     documents = pack.get("documents", [])
     if not isinstance(documents, list) or not documents or not all(isinstance(x, str) for x in documents):
         bad("pack.documents", "must be a non-empty list of document ids from the content folder")

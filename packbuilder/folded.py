@@ -48,7 +48,7 @@ def fold_problem(job, panel: str, pages: int) -> Problem:  # type: ignore[no-unt
 
 def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-untyped-def]
     """Lay out each panel alone (the fit check), then the flat card; return (document, problems)."""
-    from .cards import RESOURCES, services_by_category
+    from .resources import RESOURCES, services_by_category
     from .jobs import brand_context
     from .markup import plain_text
     translation = job.edition.docs[job.doc.id]

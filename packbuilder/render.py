@@ -230,6 +230,8 @@ def document_pdf(document, *, job_name: str, created: str, identifier: str,  # t
     its CFF fonts cut down to the glyphs it shows (``compact``); PDF/X-4 for a print shop."""
     from .fontembed import compact_fonts
     document.metadata.created = document.metadata.modified = created
+    if document.metadata.title:           # typesetting's word joiners belong on the page, not in the title
+        document.metadata.title = document.metadata.title.replace("\u2060", "")
     variant = {"pdf_variant": "pdf/x-4", "pdf_tags": True} if print_shop else {"pdf_variant": "pdf/ua-1"}
     with weasyprint_log() as logged:
         pdf = document.write_pdf(pdf_identifier=identifier[:32].encode(),

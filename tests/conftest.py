@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 from packbuilder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+# Builds date themselves today unless SOURCE_DATE_EPOCH says otherwise (make test sets it from git):
+# the tests pin one date, so that their builds compare byte for byte whenever they run.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1735689600")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -75,7 +75,8 @@ def test_manifest_lists_every_link_and_qr_target(default_pack):
     assert not [u for u, _ in links if re.search(r"utm_|fbclid|gclid|^http:", u)]
     entry = next(f for f in manifest["files"] if f["path"] == "es/activities/listen-and-reflect.pdf")
     assert entry["audio"] == {"url": AUDIO, "language": "en", "fallback": True,
-                              "note": "The source gives no direct link to Cecilia's story; this is Reframe Health and Justice's own site."}
+                              "note": "The source gives no direct link to Cecilia's story; this is Reframe Health and Justice's own site.",
+                              "leads_to": "website"}
 
 
 def test_worksheets_have_the_terms_and_room_to_write(default_pack):

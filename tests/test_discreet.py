@@ -65,7 +65,7 @@ def test_folded_sheets_name_no_subject_and_carry_fold_marks(example_pack):
     reader = PdfReader(sheet)
     assert len(reader.pages) == 2 and round(float(reader.pages[0].mediabox.width) / MM, 1) == 215.9
     caption = " ".join(pdftext(sheet, 1).split())
-    assert caption.startswith("Información de salud y seguridad · Español · 4-up")
+    assert "Información de salud y seguridad · Español · 4-up" in caption       # the caption, up the margin
     assert not revealing_found(caption, REVEALING["es"], "es"), caption
     content = reader.pages[0].get_contents().get_data() + b"".join(
         x.get_object().get_data() for x in reader.pages[0]["/Resources"]["/XObject"].values())
@@ -135,7 +135,7 @@ def test_with_discreet_true_the_local_resources_card_folds_too(tmp_path):
     pdf = tmp_path / "dist/t/en/cards/local-resources.pdf"
     panels = panel_texts(pdf.read_bytes())
     assert " ".join(panels["cover"].split()) == NEUTRAL["en"] and panels["back"].strip() == ""
-    assert "HIV and Sexual Transmitted Infections" in pdftext(pdf, 2), "the services are inside"
+    assert "HIV and Sexually Transmitted Infection" in pdftext(pdf, 2), "the services are inside"
 
 
 def test_an_overlong_inside_panel_fails_the_build_and_check_fit(tmp_path):
@@ -160,4 +160,5 @@ def test_an_overlong_inside_panel_fails_the_build_and_check_fit(tmp_path):
                            "--quiet", "--draft")
     assert code == 0, err
     inside = pdftext(tmp_path / "dist/default/es/cards/safety-street.pdf", 2)
-    assert "NO CABE — BORRADOR, NO IMPRIMIR" in inside, "the overflowing panel is stamped"
+    # the stamp lies over the overflowing text, so pdftotext interleaves the two: look for its words
+    assert all(word in inside for word in ("CABE", "BORRADOR", "IMPRIMIR")), "the overflowing panel is stamped"

@@ -37,7 +37,8 @@ def _quote(text: str, n: int = 48) -> str:
     return repr(text if len(text) <= n else text[: n - 1] + "…")
 
 
-CARD_KINDS = ("card", "card-folded")     # a card face, or a folded card (two panels a page)
+CARD_KINDS = ("card", "card-folded")
+BACK_MATTER = ("credits", "contents", "index")     # staff-facing pages: a spill page there is a warning     # a card face, or a folded card (two panels a page)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -89,7 +90,9 @@ def last_page(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
         yield Finding(path, page.number, "spill-page",
                       f"the last page is {used:.0%} used (under {NEARLY_EMPTY:.0%}): a spill page",
                       "shorten the text that runs over, or tighten this layout's copy-fit limits, "
-                      "so that it ends one page earlier")
+                      "so that it ends one page earlier",
+                      # what clients read must not spill; back matter (credits, contents) may, with a word
+                      "warning" if kind in BACK_MATTER else "error")
 
 
 def hyphenation(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:

@@ -69,12 +69,17 @@ def render(request: Request, name: str, context: dict | None = None, *, status_c
     def t(key: str, **values: object) -> str:
         return edition.ui_text(key, **{k: str(v) for k, v in values.items()})[0]     # a page, not print
 
+    def tn(key: str, count: int) -> str:
+        """Return ``key-one`` or ``key-other`` for ``count``, as the page language's plural rule picks."""
+        from ..jobs import plural_ui
+        return plural_ui(t, code, key, int(count))
+
     def csrf() -> Markup:
         token = request.scope.get("state", {}).get("csrftoken", "")
         return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
 
     page: Language = language(code)
-    ctx = {"request": request, "t": t, "csrf": csrf, "page_lang": page, "lang_code": code,
+    ctx = {"request": request, "t": t, "tn": tn, "csrf": csrf, "page_lang": page, "lang_code": code,
            "languages": [language(c) for c in UI_LANGUAGES], "can_write": can_write(request),
            "user": current_user(request), "open_writes": settings.open_writes,
            "static_version": STATIC_VERSION, **(context or {})}
