@@ -97,3 +97,26 @@ def assert_gnu_accepts(locales: Path) -> None:
                                 capture_output=True, text=True)
         assert result.returncode == 0, f"{path}: {result.stderr}"
         assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == path.read_bytes(), path
+
+
+@pytest.fixture
+def project(minimal: Path):  # type: ignore[no-untyped-def]
+    """A copy of tests/roots/minimal with Spanish in its languages."""
+    pack = minimal / "pack.toml"
+    pack.write_text(pack.read_text().replace('languages = ["en"]', 'languages = ["en", "es"]'))
+    yield minimal
+    assert_gnu_accepts(minimal / "locales")       # after every workflow test: GNU gettext accepts what we wrote
+
+
+def cli(project: Path, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process on ``project``'s pack; return (exit code, stdout, stderr)."""
+    return run_cli(*args, "--pack", str(project / "pack.toml"))
+
+
+def children(pid: int) -> list[int]:
+    """Return the process ids of ``pid``'s children."""
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    except OSError:
+        return []

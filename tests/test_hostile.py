@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_repo, REPO, ROOTS, pdftext, run_cli
+from conftest import REPO, ROOTS, children, copy_repo, pdftext, run_cli
 
 HOSTILE = ROOTS / "hostile"
 TARGET = "locales/es/LC_MESSAGES/sample.po"
@@ -213,13 +213,6 @@ def test_a_second_build_into_the_same_output_is_refused(minimal, tmp_path):
         code, _, err = run_cli("build", "--pack", str(minimal / "pack.toml"), "--out", str(out))
     assert code == 1 and "another build of 'minimal' is writing" in err
 
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
-    except OSError:
-        return []
 
 
 def test_a_build_killed_midway_leaves_the_previous_pack_and_the_next_succeeds(tmp_path):

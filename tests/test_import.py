@@ -8,22 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_gnu_accepts, ROOTS, run_cli
+from conftest import ROOTS, cli, run_cli
 from packbuilder.catalogs import read_catalog
 
 TARGET = "locales/es/LC_MESSAGES/sample.po"
 
 
-@pytest.fixture
-def project(minimal: Path):  # type: ignore[no-untyped-def]
-    pack = minimal / "pack.toml"
-    pack.write_text(pack.read_text().replace('languages = ["en"]', 'languages = ["en", "es"]'))
-    yield minimal
-    assert_gnu_accepts(minimal / "locales")       # after every workflow test: GNU gettext accepts what we wrote
-
-
-def cli(project: Path, *args: str) -> tuple[int, str, str]:
-    return run_cli(*args, "--pack", str(project / "pack.toml"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

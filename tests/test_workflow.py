@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_gnu_accepts, copy_repo, REPO, ROOTS, run_cli
+from conftest import REPO, ROOTS, cli, copy_repo, run_cli
 from packbuilder.catalogs import read_catalog, render_catalog
 
 SUBMISSIONS = ROOTS / "submissions"
 
 
-@pytest.fixture
-def project(minimal: Path):  # type: ignore[no-untyped-def]
-    """A copy of tests/roots/minimal with Spanish in its languages."""
-    pack = minimal / "pack.toml"
-    pack.write_text(pack.read_text().replace('languages = ["en"]', 'languages = ["en", "es"]'))
-    yield minimal
-    assert_gnu_accepts(minimal / "locales")       # after every workflow test: GNU gettext accepts what we wrote
-
-
-def cli(project: Path, *args: str) -> tuple[int, str, str]:
-    return run_cli(*args, "--pack", str(project / "pack.toml"))
 
 
 def po(project: Path):  # type: ignore[no-untyped-def]
