@@ -171,7 +171,7 @@ def save_or_preview(settings, path: Path, pf: pfm.PackForm, upload: tuple[str, b
             with os.fdopen(fd, "wb") as out:
                 out.write(upload[1])
             staged, logo = Path(tmp), Path(tmp).name
-    work = folder if save else Path(tempfile.mkdtemp(dir=_previews(settings)))
+    work = folder if save else Path(tempfile.mkdtemp(dir=_previews(settings), prefix=".preview-"))
     try:
         if not save and logo:
             shutil.copyfile(folder / logo, work / logo)
@@ -197,7 +197,9 @@ def save_or_preview(settings, path: Path, pf: pfm.PackForm, upload: tuple[str, b
 
 
 def _previews(settings) -> Path:  # type: ignore[no-untyped-def]
-    folder = settings.data_dir / "previews"
+    """Return where preview packs are written: packs/ itself (as packs/.preview-…/, which no listing
+    shows), so that a preview reads packbuilder's folders exactly as the saved pack will."""
+    folder = settings.packs_dir
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
