@@ -62,26 +62,57 @@ def languages_of(locales_dir: Path) -> list[str]:
     return ["en", *sorted(p.name for p in locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir() and p.name != "en")]
 
 
+HOURS_PART = re.compile(r"\s*([a-z]{3}(?:\s*,\s*[a-z]{3})*)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*")
+
+
+def hours_to_form(value: object) -> str:
+    """Return opening hours as the form shows them: days and times as "tue,thu 12:00-16:00" (several
+    joined by "; "), which the build prints in each language; free text as it is."""
+    if isinstance(value, dict):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "; ".join(f"{','.join(v.get('days', []))} {v.get('from', '')}-{v.get('to', '')}" for v in value)
+    return str(value or "")
+
+
+def hours_from_form(text: str):  # type: ignore[no-untyped-def]
+    """Return what the form's hours field means in the pack file: days and times as tables (printed
+    in each language), or free text, kept as written."""
+    from ..hours import DAYS
+    parts = [HOURS_PART.fullmatch(part) for part in text.lower().split(";")]
+    if not text.strip() or not all(parts) or any(d.strip() not in DAYS for m in parts for d in m.group(1).split(",")):
+        return text
+    tables = []
+    for m in parts:
+        table = tomlkit.inline_table()
+        table.update({"days": [d.strip() for d in m.group(1).split(",")], "from": m.group(2), "to": m.group(3)})
+        tables.append(table)
+    return tables[0] if len(tables) == 1 else tables
+
+
 def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
     """Return the form of the pack file at ``path`` and its tomlkit document (comments kept)."""
     doc = tomlkit.parse(path.read_text(encoding="utf-8"))
     data = doc.unwrap()
     pack, brand, cards = data.get("pack", {}), data.get("brand", {}), data.get("cards", {})
+    title = pack.get("title", "")
     values: dict[str, object] = {
-        "pack.title": pack.get("title", ""), "pack.languages": pack.get("languages", ["en"]),
+        "pack.title": title.get("en", "") if isinstance(title, dict) else title,   # other languages stay in the file "pack.languages": pack.get("languages", ["en"]),
         "pack.documents": pack.get("documents", []), "pack.paper": pack.get("paper", "letter"),
         "pack.use": pack.get("use", "non-commercial"), "cards.include": cards.get("include", []),
         "cards.size": cards.get("size", "business-us"), "brand.name": brand.get("name", ""),
         "brand.primary": brand.get("primary", "#0b5e63"), "brand.accent": brand.get("accent", "#f2e8d5"),
         "brand.discreet": ["*"] if brand.get("discreet") is True else brand.get("discreet", [])}
     for key, value in brand.get("contact", {}).items():
-        if isinstance(value, dict):
-            values.update({f"brand.contact.{key}.{k}": v for k, v in value.items()})
+        if isinstance(value, dict) and key not in CONTACT_FIELDS:          # a language's own contact
+            values.update({f"brand.contact.{key}.{k}": hours_to_form(v) if k == "hours" else v
+                           for k, v in value.items()})
         else:
-            values[f"brand.contact.{key}"] = value
+            values[f"brand.contact.{key}"] = hours_to_form(value) if key == "hours" else value
     services = []
     for item in data.get("services", []):
         row = {k: item.get(k, "") for k in SERVICE_FIELDS}
+        row["hours"] = hours_to_form(row["hours"])
         row.update({f"notes.{lang}": text for lang, text in item.get("notes", {}).items()})
         services.append(row)
     return PackForm(name, values, services, logo=str(brand.get("logo", ""))), doc
@@ -125,8 +156,12 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
     v = pf.values
     pack = _table(doc, "pack")
     pack["name"] = pf.name
-    for key in ("title", "languages", "documents", "paper", "use"):
+    for key in ("languages", "documents", "paper", "use"):
         _set(pack, key, v.get(f"pack.{key}"))
+    if isinstance(pack.get("title"), dict) and v.get("pack.title"):
+        pack["title"]["en"] = v["pack.title"]       # the titles in other languages stay as they are
+    else:
+        _set(pack, "title", v.get("pack.title"))
     doc["paths"] = _table(doc, "paths")
     for key, value in paths.items():             # packbuilder's own content, catalogs and layouts only
         doc["paths"][key] = value
@@ -142,13 +177,13 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
     contact = tomlkit.table()
     shared = {k.split(".")[-1]: val for k, val in v.items() if k.count(".") == 2 and k.startswith("brand.contact.")}
     for key, value in shared.items():
-        contact[key] = value
+        contact[key] = hours_from_form(value) if key == "hours" else value
     for key, value in sorted(v.items()):
         if key.count(".") == 3 and key.startswith("brand.contact."):
             lang, fld = key.split(".")[2:]
             if lang not in contact:
                 contact[lang] = tomlkit.table()
-            contact[lang][fld] = value
+            contact[lang][fld] = hours_from_form(value) if fld == "hours" else value
     if len(contact) or "contact" in brand:
         brand["contact"] = contact
     services = tomlkit.aot()
@@ -156,7 +191,7 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
         item = tomlkit.table()
         for key in SERVICE_FIELDS:
             if row.get(key):
-                item[key] = row[key]
+                item[key] = hours_from_form(row[key]) if key == "hours" else row[key]
         notes = {k.split(".", 1)[1]: t for k, t in row.items() if k.startswith("notes.") and t}
         if notes:
             inline = tomlkit.inline_table()

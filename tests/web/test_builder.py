@@ -113,3 +113,23 @@ def test_packbuilders_own_pack_is_not_edited_in_place(site) -> None:  # type: ig
     token = csrf_of(c.get("/packs").text)
     r = c.post("/packs", data={"csrftoken": token, "name": "../etc", "from": "default"})
     assert r.status_code == 400 and "plain name" in r.text
+
+
+def test_structured_hours_and_titles_per_language_survive_the_form(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A hand-edited pack with days-and-times hours and a title per language opens in the form and
+    saves back to the same values (the build then prints the hours in each language)."""
+    import tomlkit
+
+    from packbuilder.web import packform as pfm
+    from tests.conftest import REPO
+    source = REPO / "packs/example-branded/pack.toml"
+    pf, doc = pfm.read_form(source, "example-branded")
+    assert pf.values["brand.contact.hours"] == "mon,tue,wed,thu,fri 10:00-18:00"
+    assert pf.services[0]["hours"] == "tue,thu 12:00-16:00"
+    assert pf.values["pack.title"] == tomlkit.parse(source.read_text())["pack"]["title"]["en"]
+    pfm.apply(doc, pf, {}, "logo.svg")
+    before, after = tomlkit.parse(source.read_text()).unwrap(), doc.unwrap()
+    assert after["brand"]["contact"]["hours"] == before["brand"]["contact"]["hours"]
+    assert [s.get("hours") for s in after["services"]] == [s.get("hours") for s in before["services"]]
+    assert after["pack"]["title"] == before["pack"]["title"]
+    assert pfm.hours_from_form("Mon–Fri, by appointment") == "Mon–Fri, by appointment"     # free text stays
