@@ -153,7 +153,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     for paper in s.config.sheets:
         g = grid(paper, CARD_SIZES[s.config.card_size], gutter=s.print_shop)
         caption = (f"{plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)}"
-                   f" · {job.lang.name} · {g.count}-up · {job.edition.ui('print-cards')}")
+                   f" · {job.lang.name} · {job.edition.ui('per-sheet', count=str(g.count))} · {job.edition.ui('print-cards')}")
         marks = render_document(
             marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack,
                        s.fonts[job.lang.code].css),

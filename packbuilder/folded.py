@@ -95,7 +95,7 @@ def render_folded(job, s, env, cache, meta: dict) -> list[Output]:  # type: igno
     outputs = [Output(job.output, card_pdf, meta)]
     for paper in s.config.sheets:
         g = grid(paper, flat)
-        caption = (f"{job.edition.ui('neutral-title')} · {job.lang.name} · {g.count}-up · "
+        caption = (f"{job.edition.ui('neutral-title')} · {job.lang.name} · {job.edition.ui('per-sheet', count=str(g.count))} · "
                    f"{job.edition.ui('print-folded')}")
         marks = render_document(
             marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack, s.fonts[job.lang.code].css,

@@ -86,6 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "opening-hours": ("{days} {times}", "Opening hours: the days (e.g. \"Tue and Thu\") and the times "
                       "(e.g. \"12:00–16:00\"), both already in your language. Keep {days} and {times}."),
     "day-range": ("{first}–{last}", "Opening hours: a run of days, e.g. \"Mon–Fri\". Keep {first} and {last}."),
+    "per-sheet": ("{count} cards a sheet", "Card sheet: the margin caption, how many cards the sheet holds. Keep {count}."),
     "cat-primary-care": ("Primary Care", "Service category, as the source names it."),
     "cat-mental-health": ("Mental Health and Peer Counseling", "Service category, as the source names it."),
     "cat-harm-reduction": ("Needle Exchange and Harm Reduction Supplies",

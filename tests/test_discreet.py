@@ -65,7 +65,7 @@ def test_folded_sheets_name_no_subject_and_carry_fold_marks(example_pack):
     reader = PdfReader(sheet)
     assert len(reader.pages) == 2 and round(float(reader.pages[0].mediabox.width) / MM, 1) == 215.9
     caption = " ".join(pdftext(sheet, 1).split())
-    assert "Información de salud y seguridad · Español · 4-up" in caption       # the caption, up the margin
+    assert "Información de salud y seguridad · Español · 4 tarjetas por hoja" in caption       # the caption, up the margin
     assert not revealing_found(caption, REVEALING["es"], "es"), caption
     content = reader.pages[0].get_contents().get_data() + b"".join(
         x.get_object().get_data() for x in reader.pages[0]["/Resources"]["/XObject"].values())
