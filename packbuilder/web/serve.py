@@ -20,5 +20,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from .app import create_app
+    # no access log: an invitation link's path (/t/<token>, /r/<token>) is a secret, and a log of
+    # who asked for what page is not something the people this serves should leave behind
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                server_header=False, proxy_headers=False)
+                access_log=False, server_header=False, proxy_headers=False)

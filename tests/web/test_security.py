@@ -89,3 +89,15 @@ def test_a_bug_shows_an_error_page_not_a_traceback(project: Path, monkeypatch) -
         r = c.get("/packs")
     assert r.status_code == 500 and "Something went wrong on the server" in r.text
     assert "Traceback" not in r.text and "secret internals" not in r.text
+
+
+def test_the_server_keeps_no_access_log(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Invitation links carry their token in the path: the server must not write paths to a log."""
+    import uvicorn
+
+    from packbuilder.web.serve import serve
+    from packbuilder.web.settings import Settings
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs))
+    serve(Settings())
+    assert seen["access_log"] is False and seen["host"] == "127.0.0.1"
