@@ -125,7 +125,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "web-error-not-found": ("We could not find that page or file.", "Web app: error page."),
     "web-error-forbidden": ("This form had expired or came from another site, so nothing was changed. "
                             "Go back, reload the page and try again.", "Web app: error page (CSRF)."),
-    "web-error-too-large": ("That upload is too large. A logo must be under 1 MB.", "Web app: error page."),
+    "web-error-too-large": ("That upload is too large: a logo must be under 1 MB, a translation file under 2 MB.",
+                            "Web app: error page."),
     "web-error-bad-request": ("The request could not be read. Go back and try again.", "Web app: error page."),
     "web-error-busy": ("The server is busy. Try again in a minute.", "Web app: error page."),
     "web-error-server": ("Something went wrong on the server. Nothing was changed; try again.",
