@@ -1,8 +1,6 @@
 """Run the CLI: ``python -m packbuilder``."""
 from __future__ import annotations
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

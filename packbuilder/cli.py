@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from rich.console import Console
 
@@ -355,6 +356,8 @@ def cmd_preflight(args: argparse.Namespace, console: Console) -> int:
     return 1 if report.errors else 0
 
 
+INTERRUPTED = 130              # 128 + SIGINT: what a shell reports for a program stopped by Ctrl-C
+
 COMMANDS = {"serve": cmd_serve, "preflight": cmd_preflight, "fonts": cmd_fonts, "wordsearch": cmd_wordsearch, "update": cmd_update, "stats": cmd_stats, "import": cmd_import, "build": cmd_build, "extract": cmd_extract, "init": cmd_init, "check": cmd_check}
 
 
@@ -374,8 +377,26 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return 1
     except KeyboardInterrupt:
         err.print("interrupted: stopped before finishing (a build keeps the previous pack)", highlight=False)
-        return 130
+        return INTERRUPTED
     except Exception:  # noqa: BLE001 - anything else is a bug: say so, briefly
         err.print("packbuilder hit a bug; please report it with this trace:", highlight=False)
         err.print("".join(traceback.format_exc(limit=6)), highlight=False, markup=False)
         return 2
+
+
+def run() -> NoReturn:
+    """The ``packbuilder`` command: run :func:`main` and exit with its code.
+
+    After Ctrl-C the process ends by SIGINT itself, once its one line is printed and its
+    workers are stopped: that is how an interrupted program tells a shell script or ``make``
+    to stop too (the shell shows 130). Python 3.11 ends that way on its own when Ctrl-C lands
+    inside an ``eval`` (as fontTools' import does), so doing it always keeps the ending the
+    same wherever the interrupt lands.
+    """
+    code = main()
+    if code == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    sys.exit(code)

@@ -131,7 +131,11 @@ class Renderer:
             if kind is not None:                  # a failure or Ctrl-C: stop the workers now
                 for process in list(getattr(self.pool, "_processes", {}).values()):
                     process.terminate()
-            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+            # Always wait: the pool's manager thread must be gone before the interpreter exits.
+            # Python 3.11's exit hook otherwise races it on a closed pipe and prints a traceback
+            # under the one-line "interrupted" message (CPython gh-109047, fixed in 3.12). With
+            # the workers terminated, the wait is for the manager thread only (milliseconds).
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
             os.close(self.lifeline[1])
             os.close(self.lifeline[0])
 
