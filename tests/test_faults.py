@@ -166,6 +166,12 @@ def test_workers_exit_when_the_build_is_killed_and_the_lock_is_free(tmp_path):
     agree(out)
 
 
+def terminal_signals() -> None:
+    """Give the child the SIGINT a terminal gives: a suite started in the background (``make test
+    &``) ignores SIGINT, and a child inherits that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_build_with_one_line(tmp_path):
     out = tmp_path / "dist"
     # the project's default pack (70 outputs, seconds of work): still rendering when Ctrl-C comes,
@@ -173,7 +179,8 @@ def test_ctrl_c_stops_the_build_with_one_line(tmp_path):
     cmd = [sys.executable, "-m", "packbuilder", "build", "--pack", str(REPO / "packs" / "default.toml"),
            "--out", str(out), "--quiet", "--jobs", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env(1735689600), start_new_session=True)
+                            text=True, env=env(1735689600), start_new_session=True,
+                            preexec_fn=terminal_signals)
     workers = wait_for_workers(proc, 2)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGINT)                        # as a terminal does: every process
