@@ -18,7 +18,7 @@ from starlette.routing import Route
 from . import packform as pfm
 from . import store
 from .auth import require_writer
-from .templating import render
+from .templating import render, render_cached
 
 ACTIONS = ("save", "preview", "add-service")
 
@@ -98,9 +98,19 @@ async def edit_page(request: Request) -> Response:
     settings = request.app.state.settings
     name = request.path_params["name"]
     path = editable(settings, name)
-    pf = pfm.cached_form(path, name)
     notice = "saved" if "saved" in request.query_params else "created" if "created" in request.query_params else ""
-    return render(request, "pack_form.html", context(settings, pf, notice=notice, preview={}))
+    # the form is the same for everyone until the pack file, the logo or the choices change
+    root = settings.content_root
+    stamp = tuple(_stamp(p) for p in (path, path.parent, root / "content", root / "locales"))
+    return render_cached(request, "pack_form.html", (str(path), stamp, notice),
+                         lambda: context(settings, pfm.cached_form(path, name), notice=notice, preview={}))
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """Return when ``path`` last changed, its size and inode (a folder changes when a file comes or
+    goes; an atomic save is a new inode)."""
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 @require_writer

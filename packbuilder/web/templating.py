@@ -1,6 +1,9 @@
 """Jinja2 pages: one environment, the page language from the ui catalogs, the CSRF token in every form."""
 from __future__ import annotations
 
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,8 +61,39 @@ def page_language(request: Request, offered: tuple[str, ...] = UI_LANGUAGES) -> 
     return "en"
 
 
+# A page rendered once per change of what it shows, for every visitor: the CSRF token (the only
+# part that differs between visitors) is rendered as this placeholder and put in per request.
+_TOKEN_SLOT = f"csrf-{secrets.token_hex(16)}"
+_PAGES: OrderedDict[tuple, str] = OrderedDict()
+_PAGES_KEPT = 64
+
+
+def render_cached(request: Request, name: str, key: tuple, context: Callable[[], dict]) -> HTMLResponse:
+    """Render ``name`` as :func:`render` does, but only when ``key`` (what the page shows) changes.
+
+    ``context`` is called only to render. The key must name everything the page depends on;
+    the page language, who is logged in and whether writes are open are added here.
+    """
+    from .auth import can_write, current_user
+    code = page_language(request)
+    full = (name, key, code, can_write(request), current_user(request), request.app.state.settings.open_writes)
+    html = _PAGES.get(full)
+    if html is None:
+        html = render(request, name, context(), lang=code, token=_TOKEN_SLOT).body.decode()
+        _PAGES[full] = html
+        while len(_PAGES) > _PAGES_KEPT:
+            _PAGES.popitem(last=False)
+    else:
+        _PAGES.move_to_end(full)
+    token = str(escape(request.scope.get("state", {}).get("csrftoken", "")))
+    response = HTMLResponse(html.replace(_TOKEN_SLOT, token))
+    if request.query_params.get("lang") == code:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="strict", httponly=True)
+    return response
+
+
 def render(request: Request, name: str, context: dict | None = None, *, status_code: int = 200,
-           lang: str | None = None) -> HTMLResponse:
+           lang: str | None = None, token: str | None = None) -> HTMLResponse:
     """Render the page ``name`` in the page language, with ``t()``, ``csrf()`` and who is logged in."""
     from .auth import can_write, current_user
     settings = request.app.state.settings
@@ -75,8 +109,8 @@ def render(request: Request, name: str, context: dict | None = None, *, status_c
         return plural_ui(t, code, key, int(count))
 
     def csrf() -> Markup:
-        token = request.scope.get("state", {}).get("csrftoken", "")
-        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+        value = token if token is not None else request.scope.get("state", {}).get("csrftoken", "")
+        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(value)}">')
 
     page: Language = language(code)
     ctx = {"request": request, "t": t, "tn": tn, "csrf": csrf, "page_lang": page, "lang_code": code,
