@@ -97,7 +97,8 @@ def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
     pack, brand, cards = data.get("pack", {}), data.get("brand", {}), data.get("cards", {})
     title = pack.get("title", "")
     values: dict[str, object] = {
-        "pack.title": title.get("en", "") if isinstance(title, dict) else title,   # other languages stay in the file "pack.languages": pack.get("languages", ["en"]),
+        "pack.title": title.get("en", "") if isinstance(title, dict) else title,   # other languages stay in the file
+        "pack.languages": pack.get("languages", ["en"]),
         "pack.documents": pack.get("documents", []), "pack.paper": pack.get("paper", "letter"),
         "pack.use": pack.get("use", "non-commercial"), "cards.include": cards.get("include", []),
         "cards.size": cards.get("size", "business-us"), "brand.name": brand.get("name", ""),
@@ -155,7 +156,7 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
     """Write the form's values into ``doc`` in place; comments and keys the form does not show stay."""
     v = pf.values
     pack = _table(doc, "pack")
-    pack["name"] = pf.name
+    _set(pack, "name", pf.name)
     for key in ("languages", "documents", "paper", "use"):
         _set(pack, key, v.get(f"pack.{key}"))
     if isinstance(pack.get("title"), dict) and v.get("pack.title"):
@@ -164,7 +165,7 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
         _set(pack, "title", v.get("pack.title"))
     doc["paths"] = _table(doc, "paths")
     for key, value in paths.items():             # packbuilder's own content, catalogs and layouts only
-        doc["paths"][key] = value
+        _set(doc["paths"], key, value)
     cards = _table(doc, "cards")
     _set(cards, "include", v.get("cards.include"))
     _set(cards, "size", v.get("cards.size"))
@@ -174,19 +175,21 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
     _set(brand, "logo", logo)
     discreet = v.get("brand.discreet") or []
     _set(brand, "discreet", True if discreet == ["*"] else discreet)
-    contact = tomlkit.table()
-    shared = {k.split(".")[-1]: val for k, val in v.items() if k.count(".") == 2 and k.startswith("brand.contact.")}
-    for key, value in shared.items():
-        contact[key] = hours_from_form(value) if key == "hours" else value
+    wanted: dict[str, object] = {}
     for key, value in sorted(v.items()):
-        if key.count(".") == 3 and key.startswith("brand.contact."):
-            lang, fld = key.split(".")[2:]
-            if lang not in contact:
-                contact[lang] = tomlkit.table()
-            contact[lang][fld] = hours_from_form(value) if fld == "hours" else value
-    if len(contact) or "contact" in brand:
+        if key.startswith("brand.contact.") and key.count(".") in (2, 3) and value not in ("", None):
+            parts = key.split(".")[2:]
+            field = parts[-1]
+            value = hours_from_form(value) if field == "hours" else value
+            if len(parts) == 1:
+                wanted[field] = value
+            else:
+                wanted.setdefault(parts[0], {})[field] = value       # type: ignore[index]
+    if wanted or "contact" in brand:
+        contact = brand["contact"] if isinstance(brand.get("contact"), dict) else tomlkit.table()
+        _merge(contact, wanted)
         brand["contact"] = contact
-    services = tomlkit.aot()
+    services = []
     for row in pf.services:
         item = tomlkit.table()
         for key in SERVICE_FIELDS:
@@ -198,11 +201,35 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
             inline.update(notes)
             item["notes"] = inline
         services.append(item)
-    if "services" in doc:
-        del doc["services"]
-    if len(services):
-        doc["services"] = services
+    if [_plain(t) for t in services] != _plain(doc.get("services", [])):   # unchanged: comments stay
+        if not services:
+            del doc["services"]
+        else:
+            rows = tomlkit.aot()
+            for item in services:
+                rows.append(item)
+            rows[-1].add(tomlkit.nl())
+            doc["services"] = rows                # in place: where the file had its services
     return doc
+
+
+def _plain(value: object) -> object:
+    """Return a tomlkit value as plain Python (dicts, lists, strings) for comparing."""
+    return value.unwrap() if hasattr(value, "unwrap") else value
+
+
+def _merge(table, wanted: dict) -> None:  # type: ignore[no-untyped-def]
+    """Make ``table`` hold ``wanted``: keys the form cleared go, changed ones are set, the rest
+    (with their comments) stay as they are."""
+    for key in [k for k in table if k not in wanted]:
+        del table[key]
+    for key, value in wanted.items():
+        if isinstance(value, dict) and not hasattr(value, "unwrap"):
+            sub = table[key] if isinstance(table.get(key), dict) else tomlkit.table()
+            _merge(sub, value)
+            table[key] = sub
+        else:
+            _set(table, key, value)
 
 
 def _table(doc, key: str) -> Table:  # type: ignore[no-untyped-def]
@@ -219,6 +246,13 @@ def _set(table, key: str, value) -> None:  # type: ignore[no-untyped-def]
         return
     if key in table:
         old = table.item(key)
+        if _plain(old) == _plain(value):
+            return                                   # unchanged: its comment and layout stay
+        if isinstance(value, list) and isinstance(_plain(old), list):    # keep the file's order
+            kept = [x for x in _plain(old) if x in value]                # type: ignore[union-attr]
+            value = kept + [x for x in value if x not in kept]
+            if kept == _plain(old) and len(value) == len(kept):
+                return
         comment = old.trivia.comment
         table[key] = value
         if comment:

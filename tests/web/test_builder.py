@@ -82,6 +82,36 @@ def test_save_keeps_comments_and_loads_in_the_cli(site) -> None:  # type: ignore
     assert pack.layouts_dir == (root / "layouts").resolve()      # packbuilder's own layouts only
 
 
+def test_the_form_page_is_rendered_once_but_each_visitor_gets_their_own_token(site) -> None:  # type: ignore[no-untyped-def]
+    c, root, _ = site
+    first = c.get("/packs/harbor").text
+    with make_client(root) as other:                     # another browser: another CSRF cookie
+        theirs = other.get("/packs/harbor").text
+        assert csrf_of(theirs) != csrf_of(first) and csrf_of(theirs) == other.cookies.get("pb_csrf")
+        assert theirs.replace(csrf_of(theirs), "") == first.replace(csrf_of(first), "")
+        r = other.post("/packs/harbor", data=form(other, **{"action": "save"}), follow_redirects=False)
+        assert r.status_code == 303                      # their token works
+    pack = root / "packs/harbor/pack.toml"               # a hand edit shows at once
+    pack.write_text(pack.read_text().replace("+1 401-555-0142", "+1 401-555-0177"))
+    assert "+1 401-555-0177" in c.get("/packs/harbor").text
+    assert "Saved packs/harbor/pack.toml" in c.get("/packs/harbor?saved=1").text       # a notice is its own page
+    assert "Saved packs/harbor/pack.toml" not in c.get("/packs/harbor").text
+
+
+def test_saving_an_unchanged_form_leaves_the_file_as_it_was(site) -> None:  # type: ignore[no-untyped-def]
+    c, root, _ = site
+    pack = root / "packs/harbor/pack.toml"
+    before = pack.read_text()
+    assert c.post("/packs/harbor", data=form(c, action="save"), follow_redirects=False).status_code == 303
+    assert pack.read_text() == before        # languages, order, comments, inline tables: all as written
+    r = c.post("/packs/harbor", data=form(c, **{"brand.contact.phone": "+1 401-555-0199", "action": "save"}),
+               follow_redirects=False)
+    assert r.status_code == 303
+    after = pack.read_text()                 # one value changed: one line of the file changed
+    assert [line for line in after.splitlines() if line not in before.splitlines()] == ['phone = "+1 401-555-0199"']
+    assert load_pack(pack).languages == ("en", "zh_Hans", "es")
+
+
 def test_services_rows_move_and_go(site) -> None:  # type: ignore[no-untyped-def]
     c, _, _ = site
     r = c.post("/packs/harbor", data=form(c, action="down-1"))
