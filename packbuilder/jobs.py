@@ -98,7 +98,13 @@ def job_key(job: Job, s: Setting) -> str:
              "size": s.config.card_size if job.layout == "card" else "", "extra": job.extra,
              "draft_fit": s.draft and job.layout == "card", "listing": job.listing,
              "print_shop": s.print_shop,
-             "brand": [s.config.brand.__dict__, s.config.brand.logo.read_bytes().hex() if s.config.brand.logo else ""],
+             # the brand, less what this output cannot print: the contact is keyed below, and the
+             # neutral name and number of a discreet card are on cards only
+             "brand": [{k: v for k, v in s.config.brand.__dict__.items()
+                        if k != "contact" and (job.layout == "card" or k not in ("discreet_name", "discreet_phone"))},
+                       hashlib.sha256(s.config.brand.logo.read_bytes()).hexdigest() if s.config.brand.logo else ""],
+             # the contact block in each language the output prints; the credits print none
+             "contact": [] if job.layout == "credits" else [s.config.brand.contact_for(lang.code) for lang, _ in langs],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
              "ui": {k: job.edition.ui(k) for k in STRINGS}, "services": repr(s.config.services)}

@@ -179,3 +179,24 @@ def test_the_build_date_comes_from_source_date_epoch(minimal, tmp_path, monkeypa
     reader = PdfReader(tmp_path / "minimal/en/sample.pdf")
     assert reader.metadata["/CreationDate"].startswith("D:20260101")
     assert json.loads((tmp_path / "minimal/manifest.json").read_text())["built"].startswith("2026-01-01")
+
+
+def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    pack_file = repo / "packs/example-branded/pack.toml"
+    pack, out = str(pack_file), str(tmp_path / "dist")
+    assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
+    first = tree(tmp_path / "dist/example-branded")
+    text = pack_file.read_text()
+    # a Chinese-only number: no Spanish output prints it
+    pack_file.write_text(text + '\n[brand.contact.zh_Hans]\nphone = "+1 401-555-0170"\n')
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and re.search(r"outputs built\s*│ 0 ", stdout), stdout
+    # the shared number: every output that prints the contact, not the credits
+    pack_file.write_text(re.sub(r'^phone = "\+1 401-555-0142"', 'phone = "+1 401-555-0171"', text, count=1, flags=re.M))
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and "reused es/credits.pdf" in stdout, stdout
+    second = tree(tmp_path / "dist/example-branded")
+    assert first["es/credits.pdf"] == second["es/credits.pdf"]
+    assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
+    assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/cards/provider-card.pdf")
