@@ -246,13 +246,12 @@ def _set(table, key: str, value) -> None:  # type: ignore[no-untyped-def]
         return
     if key in table:
         old = table.item(key)
-        if _plain(old) == _plain(value):
-            return                                   # unchanged: its comment and layout stay
-        if isinstance(value, list) and isinstance(_plain(old), list):    # keep the file's order
-            kept = [x for x in _plain(old) if x in value]                # type: ignore[union-attr]
+        current = _plain(old)
+        if isinstance(value, list) and isinstance(current, list):       # keep the file's order
+            kept = [x for x in current if x in value]
             value = kept + [x for x in value if x not in kept]
-            if kept == _plain(old) and len(value) == len(kept):
-                return
+        if current == _plain(value):
+            return                                   # unchanged: its comment and layout stay
         comment = old.trivia.comment
         table[key] = value
         if comment:

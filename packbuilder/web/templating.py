@@ -86,10 +86,7 @@ def render_cached(request: Request, name: str, key: tuple, context: Callable[[],
     else:
         _PAGES.move_to_end(full)
     token = str(escape(request.scope.get("state", {}).get("csrftoken", "")))
-    response = HTMLResponse(html.replace(_TOKEN_SLOT, token))
-    if request.query_params.get("lang") == code:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="strict", httponly=True)
-    return response
+    return _remember_language(request, code, HTMLResponse(html.replace(_TOKEN_SLOT, token)))
 
 
 def render(request: Request, name: str, context: dict | None = None, *, status_code: int = 200,
@@ -117,7 +114,11 @@ def render(request: Request, name: str, context: dict | None = None, *, status_c
            "languages": [language(c) for c in UI_LANGUAGES], "can_write": can_write(request),
            "user": current_user(request), "open_writes": settings.open_writes,
            "static_version": STATIC_VERSION, **(context or {})}
-    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return _remember_language(request, code, templates.TemplateResponse(request, name, ctx, status_code=status_code))
+
+
+def _remember_language(request: Request, code: str, response: HTMLResponse) -> HTMLResponse:
+    """Keep a language chosen with ``?lang=`` for the visitor's next pages."""
     if request.query_params.get("lang") == code:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="strict", httponly=True)
     return response
