@@ -20,8 +20,6 @@ from . import store
 from .auth import require_writer
 from .templating import render, render_cached
 
-ACTIONS = ("save", "preview", "add-service")
-
 
 def editable(settings, name: str) -> Path:  # type: ignore[no-untyped-def]
     """Return packs/<name>/pack.toml if the browser may edit it (packbuilder's own packs/*.toml: no)."""
@@ -113,14 +111,29 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
-@require_writer
-async def edit_post(request: Request) -> Response:
+async def posted_form(request: Request) -> tuple:
+    """Return what a POST of the pack form holds: (settings, the pack file, the form data, the
+    PackForm it describes, nothing checked yet)."""
     settings = request.app.state.settings
     name = request.path_params["name"]
     path = editable(settings, name)
     form = await request.form()
-    langs = pfm.languages_of(settings.content_root / "locales")
-    pf = pfm.form_from_post(name, form, langs)
+    pf = pfm.form_from_post(name, form, pfm.languages_of(settings.content_root / "locales"))
+    return settings, path, form, pf
+
+
+async def check_form(settings, path: Path, form, pf: pfm.PackForm, save: bool) -> Path | None:  # type: ignore[no-untyped-def]
+    """Check the form as the CLI would (problems go into ``pf``), with its logo upload if any;
+    then save it, or write the preview pack whose file this returns."""
+    upload = form.get("logo")
+    return await run_in_threadpool(save_or_preview, settings, path, pf,
+                                   upload_of(upload) if isinstance(upload, UploadFile) else None,
+                                   save, bool(form.get("remove_logo")))
+
+
+@require_writer
+async def edit_post(request: Request) -> Response:
+    settings, path, form, pf = await posted_form(request)
     action = str(form.get("action", "save"))
     if action == "add-service":
         pf.services.append({})
@@ -129,13 +142,11 @@ async def edit_post(request: Request) -> Response:
         move_row(pf.services, verb, int(index) - 1 if index.isdigit() else -1)
     if action not in ("save", "preview"):
         return render(request, "pack_form.html", context(settings, pf, notice="", preview={}))
-    upload = form.get("logo")
-    saved = await run_in_threadpool(save_or_preview, settings, path, pf, upload_of(upload) if isinstance(upload, UploadFile) else None,
-                                    action == "save", bool(form.get("remove_logo")))
+    saved = await check_form(settings, path, form, pf, action == "save")
     if pf.errors or pf.general:
         return render(request, "pack_form.html", context(settings, pf, notice="", preview={}), status_code=400)
     if action == "save":
-        return RedirectResponse(f"/packs/{name}?saved=1", status_code=303)
+        return RedirectResponse(f"/packs/{pf.name}?saved=1", status_code=303)
     lang = str(form.get("preview_lang", "en"))
     images = await preview_images(request, saved, lang)
     return render(request, "pack_form.html", context(settings, pf, notice="", preview=images, preview_lang=lang))
@@ -234,16 +245,9 @@ async def preview_images(request: Request, pack_file: Path | None, lang: str) ->
 @require_writer
 async def preview(request: Request) -> Response:
     """The live preview (JavaScript): the form as it is now -> images, or the problems to fix first."""
-    settings = request.app.state.settings
-    name = request.path_params["name"]
-    path = editable(settings, name)
-    form = await request.form()
-    pf = pfm.form_from_post(name, form, pfm.languages_of(settings.content_root / "locales"))
-    upload = form.get("logo")
     from ..errors import PackbuilderError
-    pack_file = await run_in_threadpool(save_or_preview, settings, path, pf,
-                                        upload_of(upload) if isinstance(upload, UploadFile) else None, False,
-                                        bool(form.get("remove_logo")))
+    settings, path, form, pf = await posted_form(request)
+    pack_file = await check_form(settings, path, form, pf, False)
     if pf.errors or pf.general:
         return JSONResponse({"ok": False, "errors": pf.errors, "general": pf.general})
     try:
