@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..errors import PackbuilderError
 from . import packform as pfm
 from . import store
 from .auth import require_writer
@@ -148,7 +149,11 @@ async def edit_post(request: Request) -> Response:
     if action == "save":
         return RedirectResponse(f"/packs/{pf.name}?saved=1", status_code=303)
     lang = str(form.get("preview_lang", "en"))
-    images = await preview_images(request, saved, lang)
+    try:
+        images = await preview_images(request, saved, lang)
+    except PackbuilderError as exc:              # what the live preview shows beside the form
+        pf.general.extend(exc.lines())
+        return render(request, "pack_form.html", context(settings, pf, notice="", preview={}), status_code=400)
     return render(request, "pack_form.html", context(settings, pf, notice="", preview=images, preview_lang=lang))
 
 
@@ -245,7 +250,6 @@ async def preview_images(request: Request, pack_file: Path | None, lang: str) ->
 @require_writer
 async def preview(request: Request) -> Response:
     """The live preview (JavaScript): the form as it is now -> images, or the problems to fix first."""
-    from ..errors import PackbuilderError
     settings, path, form, pf = await posted_form(request)
     pack_file = await check_form(settings, path, form, pf, False)
     if pf.errors or pf.general:

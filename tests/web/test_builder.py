@@ -112,6 +112,18 @@ def test_saving_an_unchanged_form_leaves_the_file_as_it_was(site) -> None:  # ty
     assert load_pack(pack).languages == ("en", "zh_Hans", "es")
 
 
+def test_a_preview_that_cannot_render_says_why_without_javascript(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from packbuilder.errors import RenderError
+    from packbuilder.web import builder
+
+    async def fails(*args):  # type: ignore[no-untyped-def]
+        raise RenderError("the card cannot be laid out", path=Path("packs/harbor/pack.toml"))
+    monkeypatch.setattr(builder, "preview_images", fails)
+    c, _, _ = site
+    r = c.post("/packs/harbor", data=form(c, action="preview"))
+    assert r.status_code == 400 and "the card cannot be laid out" in r.text      # not the error page
+
+
 def test_services_rows_move_and_go(site) -> None:  # type: ignore[no-untyped-def]
     c, _, _ = site
     r = c.post("/packs/harbor", data=form(c, action="down-1"))
