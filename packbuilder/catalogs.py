@@ -13,7 +13,7 @@ from .content import Document, Segment
 from .errors import CatalogError
 from .plurals import plural_forms
 from .poread import MAX_PLURALS, decode, parse, read_bytes
-from .powrite import OWNED_PREFIX, dump_po
+from .powrite import OWNED_FLAG, OWNED_PREFIX, dump_po
 from .ui import STRINGS
 from .textsafety import SAFETY_KEYS, drop_invisible, visible_in_script
 
@@ -164,7 +164,7 @@ def _message(entry) -> Message:  # type: ignore[no-untyped-def]
     owned, comments = set(), []
     for comment in entry.comments:
         named = [f.strip() for f in comment[len(OWNED_PREFIX):].split(",")]
-        if comment.startswith(OWNED_PREFIX) and all(re.fullmatch(r"ignore-[a-z-]+", f) for f in named):
+        if comment.startswith(OWNED_PREFIX) and all(OWNED_FLAG.fullmatch(f) for f in named):
             owned |= set(named)
         else:
             comments.append(comment)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from babel.messages.catalog import Catalog, Message
 
+from .powrite import owned_flags
+
 KEEP_MARKS = set("*[]()<>_{}")          # markup is never "just punctuation"
 FUZZY_CUTOFF = 0.6                       # difflib ratio, as pybabel uses
 
@@ -40,7 +42,7 @@ class MergeReport:
 
 def _copy(old: Message, new: Message, *, fuzzy: bool) -> Message:
     """Return the template's ``new`` message carrying ``old``'s translation and translator notes."""
-    flags = {f for f in old.flags if f.startswith("ignore-")} | {f for f in new.flags if f != "fuzzy"}
+    flags = set(owned_flags(old)) | {f for f in new.flags if f != "fuzzy"}
     if fuzzy:
         flags.add("fuzzy")
     previous = (old.previous_id or old.id) if fuzzy else ()

@@ -151,9 +151,12 @@ def _ids(value) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(value)] if value else []
 
 
+OWNED_FLAG = re.compile(r"ignore-[^\s,]+")  # packbuilder's own flags: what the writer keeps, the reader takes back
+
+
 def owned_flags(message: Message) -> list[str]:
     """Return a message's ``ignore-*`` flags (packbuilder's own), in a stable order."""
-    return sorted(f for f in message.flags if f.startswith("ignore-"))
+    return sorted(f for f in message.flags if OWNED_FLAG.fullmatch(f))
 
 
 def message_lines(message: Message, width: int = PAGE_WIDTH, obsolete: bool = False) -> list[str]:

@@ -18,6 +18,7 @@ from babel.core import get_global
 from babel.messages.catalog import Catalog, Message
 
 from .errors import CatalogError
+from .powrite import owned_flags
 
 MATCH_THRESHOLD = 0.5        # at least half a file's entries must be this document's English
 REVIEW_HEADERS = ("X-Review-Status", "X-Reviewed-By", "X-Review-Date")
@@ -134,7 +135,7 @@ def identify_document(submitted: Catalog, templates: dict[str, dict[str, str]], 
 
 
 def _owned(message: Message) -> set[str]:
-    return {f for f in message.flags if f.startswith("ignore-")}
+    return set(owned_flags(message))
 
 
 def adopt_flags(ours: Catalog, submitted: Catalog, allow: bool) -> list[str]:

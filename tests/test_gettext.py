@@ -198,3 +198,14 @@ def test_without_libunistring_the_fallback_still_writes_valid_po_that_reads_back
         back = read_catalog_bytes(data)
         assert [(m.context, m.string) for m in back if m.id] == [(m.context, m.string) for m in catalog if m.id]
         assert msgcat(data)                     # GNU reads it too
+
+
+def test_every_owned_flag_the_writer_keeps_the_reader_takes_back(tmp_path):
+    catalog = PackCatalog(locale="es")
+    catalog.add("Listen.", "Escuche.", context="sample/in-action/li2",
+                flags={"ignore-same-as-source", "ignore-x2", "fuzzy"})
+    path = tmp_path / "es.po"
+    path.write_bytes(render_catalog(catalog))
+    assert "# packbuilder: ignore-same-as-source, ignore-x2" in path.read_text(encoding="utf-8")
+    back = read_catalog(path, "es").get("Listen.", context="sample/in-action/li2")
+    assert back.flags == {"ignore-same-as-source", "ignore-x2", "fuzzy"} and back.user_comments == []
