@@ -37,6 +37,14 @@ def test_post_with_the_token_passes_but_not_from_another_site(client) -> None:  
     assert r.status_code == 403
 
 
+def test_an_odd_cookie_from_another_localhost_app_does_not_hide_the_token(client) -> None:  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get("/login").text)
+    # cookies are shared across ports: another app on 127.0.0.1 may set one Python's SimpleCookie refuses
+    odd = f'x={{"a":1}}; pb_csrf={token}'
+    r = client.post("/logout", data={"csrftoken": token}, headers={"cookie": odd}, follow_redirects=False)
+    assert r.status_code == 303
+
+
 def test_names_cannot_leave_dist(client) -> None:  # type: ignore[no-untyped-def]
     for url in ("/files/default/../../pyproject.toml", "/files/default/%2e%2e/%2e%2e/packs/default.toml",
                 "/files/..%2f..%2fpacks/default.toml", "/library/..%2fpacks", "/thumbs/default/../x.pdf",
