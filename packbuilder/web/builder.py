@@ -98,11 +98,11 @@ async def edit_page(request: Request) -> Response:
     name = request.path_params["name"]
     path = editable(settings, name)
     notice = "saved" if "saved" in request.query_params else "created" if "created" in request.query_params else ""
-    # the form is the same for everyone until the pack file, the logo or the choices change
-    root = settings.content_root
-    stamp = tuple(_stamp(p) for p in (path, path.parent, root / "content", root / "locales"))
+    # the form is the same for everyone until the pack file, its logo or the languages on offer
+    # change (the handouts and cards on offer are packbuilder's own, read once per process)
+    stamp = tuple(_stamp(p) for p in (path, path.parent, settings.content_root / "locales"))
     return render_cached(request, "pack_form.html", (str(path), stamp, notice),
-                         lambda: context(settings, pfm.cached_form(path, name), notice=notice, preview={}))
+                         lambda: context(settings, pfm.read_form(path, name)[0], notice=notice, preview={}))
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:

@@ -119,17 +119,6 @@ def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
     return PackForm(name, values, services, logo=str(brand.get("logo", ""))), doc
 
 
-def cached_form(path: Path, name: str) -> PackForm:
-    """Return the form of the pack file at ``path``, parsed once per change of the file."""
-    import copy
-    return copy.deepcopy(_cached_form(path, name, path.stat().st_mtime_ns))
-
-
-@lru_cache(maxsize=32)
-def _cached_form(path: Path, name: str, mtime: int) -> PackForm:
-    return read_form(path, name)[0]
-
-
 def form_from_post(name: str, form, langs: list[str]) -> PackForm:  # type: ignore[no-untyped-def]
     """Return the PackForm a submitted form describes (nothing validated yet)."""
     lists = ("pack.languages", "pack.documents", "cards.include", "brand.discreet")
