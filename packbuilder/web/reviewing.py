@@ -41,13 +41,16 @@ def invitation(request: Request, role: str) -> Invitation:
 
 
 async def preview_of(request: Request, lang: str, filename: str, data: bytes, document: str) -> Preview | None:
-    """Return the preview of a file, rendered once and kept for the next few requests."""
+    """Return the preview of a file, rendered once and kept for the next few requests, or until
+    the language's catalogs change (a preview shows the file over the catalogs as they are)."""
+    from ..build import catalog_key
     state = request.app.state
-    key = (lang, document, hashlib.sha256(data).hexdigest())
+    d = desk(request)
+    key = (lang, document, hashlib.sha256(data).hexdigest(), catalog_key(d.config, (lang,)))
     with _LOCK:
         kept = state.review_previews.get(key)
     if kept is None:
-        kept = await run_in_threadpool(_render, desk(request), lang, filename, data, document)
+        kept = await run_in_threadpool(_render, d, lang, filename, data, document)
         with _LOCK:
             state.review_previews[key] = kept
             while len(state.review_previews) > PREVIEWS_KEPT:

@@ -141,3 +141,21 @@ def test_a_reviewer_reads_the_pages_as_the_catalogs_stand_and_signs(site, root):
     assert r.status_code == 200 and "signed off" in r.text
     po = read_catalog(root / "locales/es/LC_MESSAGES/safety-street.po", "es")
     assert po.header("X-Review-Status") == "reviewed" and po.header("X-Reviewed-By") == "Marta Ruiz, Colectiva Ejemplo"
+
+
+def test_a_kept_preview_is_drawn_again_once_the_catalogs_change(site, root, monkeypatch):
+    import asyncio
+    from types import SimpleNamespace
+
+    from packbuilder.web import reviewing
+    drawn: list[str] = []
+    monkeypatch.setattr(reviewing, "_render", lambda d, lang, *rest: drawn.append(lang) or object())
+    request = SimpleNamespace(app=site.app)
+    po = root / "locales/es/LC_MESSAGES/advocacy.po"
+    data = po.read_bytes()
+    ask = lambda: asyncio.run(reviewing.preview_of(request, "es", "advocacy.po", data, "advocacy"))  # noqa: E731
+    ask(), ask()
+    assert drawn == ["es"]                              # kept for the next request
+    po.write_bytes(data.replace(b'msgstr "', b'msgstr "X', 1))   # another submission was accepted
+    ask()
+    assert drawn == ["es", "es"]                        # not the page as the catalog stood before
