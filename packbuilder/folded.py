@@ -39,10 +39,14 @@ def folded_css(size: str, font_stack: str, fonts_css: str, brand_css: str, panel
             " @top-center { content: none } @bottom-left { content: none } @bottom-right { content: none } }")
 
 
+def panel_name(panel: str) -> str:
+    """Return how messages name a panel: "outside back panel", "inside upper panel (…)"."""
+    return {"inside-1": "inside upper panel (title and front text)",
+            "inside-2": "inside lower panel (back text and source)"}.get(panel, OUTSIDE.get(panel, panel))
+
+
 def fold_problem(job, panel: str, pages: int) -> Problem:  # type: ignore[no-untyped-def]
-    where = {"inside-1": "inside upper panel (title and front text)",
-             "inside-2": "inside lower panel (back text and source)"}.get(panel, OUTSIDE.get(panel, panel))
-    return Problem(f"card {job.doc.id} [{job.lang.code}] {where}: text does not fit (needs {pages} panels) "
+    return Problem(f"card {job.doc.id} [{job.lang.code}] {panel_name(panel)}: text does not fit (needs {pages} panels) "
                    "— shorten the translation, or the neutral name in [brand]")
 
 

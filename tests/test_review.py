@@ -367,6 +367,19 @@ def test_a_card_that_does_not_fit_cannot_be_submitted(repo, tmp_path):
     desk.close()
 
 
+def test_a_folded_discreet_card_that_does_not_fit_cannot_be_submitted(repo, tmp_path):
+    from packbuilder.catalogs import render_catalog
+    desk = Desk(load_pack(repo / "packs/example-branded/pack.toml"), tmp_path / "data")   # safety-street is folded
+    catalog = read_catalog(repo / "locales/es/LC_MESSAGES/safety-street.po", "es")
+    front = next(m for m in catalog if m.context == "safety-street/front/li2")
+    front.string = front.string.rstrip(".") + (", agua, comida, un teléfono cargado y dinero para el taxi" * 8) + "."
+    _, inv = desk.invite("es", "Ana")
+    with pytest.raises(ReviewError, match=r"does not fit \(safety-street inside upper panel"):
+        desk.submit(inv, "safety-street.po", render_catalog(catalog))
+    assert desk.queue() == []
+    desk.close()
+
+
 def test_the_database_is_readable_by_its_owner_only(tmp_path):
     store = Store(tmp_path / "data")
     assert (tmp_path / "data/review.sqlite3").stat().st_mode & 0o077 == 0

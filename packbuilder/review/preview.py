@@ -80,6 +80,7 @@ def affected_jobs(config: Pack, lang: str, document: str, locales_dir: Path):  #
 def preview_pages(config: Pack, lang: str, document: str, locales_dir: Path,
                   changed: list[str] = ()) -> Iterator[PageImage | FaceVerdict]:  # type: ignore[assignment]
     """Yield each affected output's verdicts and page images as soon as it is rendered."""
+    from ..folded import PANELS, panel_name
     from ..scheduler import render_one
     from ..render import RenderCache, environment
 
@@ -91,8 +92,9 @@ def preview_pages(config: Pack, lang: str, document: str, locales_dir: Path,
         needles = [n[:40] for n in (_squeeze(text) for text in changed) if n]
         for job in jobs:
             output = render_one(job, setting, _ENV["env"], _ENV["cache"])[0]
-            if job.layout == "card":
-                for face in ("front", "back"):
+            if job.layout == "card":           # a flat card's two faces, or a folded card's four panels
+                faces = [panel_name(p) for p in PANELS] if output.meta.get("folded") else ["front", "back"]
+                for face in faces:
                     over = [m for m in output.meta.get("overflow", []) if f"] {face}:" in m]
                     yield FaceVerdict(job.doc.id, face, not over, over[0] if over else "")
             yield from _images(output.path, output.data, job.layout == "card", needles)
