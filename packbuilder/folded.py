@@ -17,6 +17,7 @@ from .errors import FitError, Problem
 from .impose import CARD_SIZES, CardSize, grid, impose, marks_html
 from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
+from .textsafety import fold
 
 PANELS = ("cover", "back", "inside-1", "inside-2")
 OUTSIDE = {"cover": "outside front panel (the cover)", "back": "outside back panel"}
@@ -132,13 +133,14 @@ def panel_texts(card_pdf: bytes) -> dict[str, str]:
 
 def revealing_found(text: str, words: list[str], lang: str) -> list[str]:
     """Return the words of ``words`` that ``text`` shows: as word starts (whole words when three
-    letters or fewer), or anywhere in Chinese and Japanese."""
+    letters or fewer), or anywhere in Chinese and Japanese. Both sides are compared as the other
+    safety checks compare them (textsafety.fold): a zero-width space or a Cyrillic "а" hides nothing."""
     if lang.startswith(CJK):
-        flat = "".join(text.split()).lower()
-        return [w for w in words if "".join(w.split()).lower() in flat]
-    flat = " ".join(text.split()).lower()
+        flat = "".join(fold(text).split()).lower()
+        return [w for w in words if "".join(fold(w).split()).lower() in flat]
+    flat = " ".join(fold(text).split()).lower()
     # a short word (HIV, STI, its) only as a whole word, so that "Stirling" is not "STI"
-    return [w for w in words if re.search(r"(?<!\w)" + re.escape(w.lower()) + (r"(?!\w)" if len(w) <= 3 else ""),
+    return [w for w in words if re.search(r"(?<!\w)" + re.escape(fold(w).lower()) + (r"(?!\w)" if len(w) <= 3 else ""),
                                           flat)]
 
 

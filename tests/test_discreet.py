@@ -98,6 +98,10 @@ def test_revealing_words_match_word_starts_and_chinese_anywhere():
     assert revealing_found("STI testing", REVEALING["en"], "en") == ["sti"]
     assert revealing_found("Centro de citas", REVEALING["es"], "es") == ["cita"]
     assert revealing_found("女性健康 安全 套", ["安全套"], "zh_Hans") == ["安全套"]
+    # typed with a zero-width space, a Cyrillic "е" or full-width letters, a word is still that word
+    assert revealing_found("Sex\u200bual health", ["sexual"], "en") == ["sexual"]
+    assert revealing_found("S\u0435xual health", ["sexual"], "en") == ["sexual"]
+    assert revealing_found("ＳＴＩ testing", REVEALING["en"], "en") == ["sti"]
 
 
 def test_neutral_name_and_number_are_validated(tmp_path):
