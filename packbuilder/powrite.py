@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from babel.messages.catalog import Catalog, Message
 
 PAGE_WIDTH = 79                      # msgcat's default --width
-NO_WRAP = 2**31 - 1                  # INT_MAX, as write-po.c uses for --no-wrap
 UNDEFINED, PROHIBITED, POSSIBLE = 0, 1, 2     # libunistring's UC_BREAK_* values
 ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 #: GNU's order of format flags (format_language[] in format.c); we write only the python ones

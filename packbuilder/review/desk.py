@@ -91,10 +91,10 @@ class Desk:
         with self.store.transaction() as db:
             row = db.execute("UPDATE invitations SET revoked = ? WHERE id = ? AND revoked IS NULL",
                              (now().isoformat(), invitation_id))
-            if row.rowcount:
+            if row.rowcount:                      # the row exists: it was just updated
                 inv = self.store.invitation(invitation_id)
-                self.store.audit(db, MAINTAINER, "revoke", lang=inv.lang if inv else "",
-                                 detail=f"{inv.role if inv else ''} {inv.name if inv else ''} (#{invitation_id})")
+                assert inv is not None
+                self.store.audit(db, MAINTAINER, "revoke", lang=inv.lang, detail=f"{inv.role} {inv.name} (#{invitation_id})")
 
     def verify(self, token: str, role: str | None = None) -> Invitation:
         """Return the invitation a link's token grants, or raise AccessDenied."""
@@ -199,11 +199,6 @@ class Desk:
             if not report.ok:
                 return report, None
             return report, preview(self.config, lang, report.document, locales, [c.new for c in report.changes])
-
-    def preview_submission(self, submission: Submission) -> Preview | None:
-        """Render a queued submission as accepting it now would print it."""
-        return self.preview(submission.lang, submission.filename, self.effective(submission),
-                            submission.document)[1]
 
     # --- the queue ---------------------------------------------------------------------------
 

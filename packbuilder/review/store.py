@@ -207,16 +207,6 @@ class Store:
             writer.writerow([_csv_safe(str(getattr(entry, c))) for c in AUDIT_COLUMNS])
         return out.getvalue()
 
-    # --- settings ----------------------------------------------------------------------------
-
-    def setting(self, key: str) -> str | None:
-        rows = self.query("SELECT value FROM settings WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
-
-    def set_setting(self, db: sqlite3.Connection, key: str, value: str) -> None:
-        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-
     # --- rows --------------------------------------------------------------------------------
 
     def invitation(self, invitation_id: int) -> Invitation | None:
