@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -245,11 +246,14 @@ def render_catalog(catalog: Catalog) -> bytes:
     return dump_po(catalog).encode("utf-8")
 
 
-def write_catalog(path: Path, catalog: Catalog) -> bool:
-    """Write ``catalog`` to ``path`` unless the file already holds those bytes; say if written."""
+def write_catalog(path: Path, catalog: Catalog, backup: Path | None = None) -> bool:
+    """Write ``catalog`` to ``path`` unless the file already holds those bytes; say if written.
+    With ``backup``, the file as it was is copied there first (only when it is about to change)."""
     data = render_catalog(catalog)
     if path.is_file() and path.read_bytes() == data:
         return False
+    if backup is not None and path.is_file():
+        shutil.copy2(path, backup)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)

@@ -232,7 +232,7 @@ def check_language(locales_dir: Path, lang: str, domains: list[str],
     paths = files or [catalog_path(locales_dir, lang, d) for d in [*domains, UI_DOMAIN]]
     return [p for path in paths if files or path.is_file()        # a named file that is not one: say so
             for p in check_catalog(path, lang, glossary,
-                                   _template(locales_dir, path.stem) or _template(locales_dir, _domain_of(path)))]
+                                   template_english(locales_dir, path.stem) or template_english(locales_dir, _domain_of(path)))]
 
 
 def _domain_of(path: Path) -> str:
@@ -248,7 +248,8 @@ def _domain_of(path: Path) -> str:
     return found[0][0] if found else ""
 
 
-def _template(locales_dir: Path, domain: str) -> dict[str, str] | None:
+def template_english(locales_dir: Path, domain: str) -> dict[str, str] | None:
+    """Return msgctxt -> English of a document's template, or None if it has none."""
     path = template_path(locales_dir, domain)
     if not path.is_file():
         return None

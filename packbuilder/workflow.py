@@ -5,8 +5,8 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .catalogs import catalog_path, new_catalog, read_catalog, render_catalog, template_path, write_catalog
-from .checks import check_catalog
+from .catalogs import catalog_path, new_catalog, read_catalog, template_path, write_catalog
+from .checks import check_catalog, template_english
 from .errors import CatalogError
 from .glossary import load_glossary
 from .merge import MergeReport, update_catalog
@@ -32,13 +32,8 @@ def update_language(locales_dir: Path, lang: str, domains: list[str]) -> list[tu
 
 
 def _english(locales_dir: Path, domains: list[str]) -> dict[str, dict[str, str]]:
-    """Return msgctxt -> English for every document's template."""
-    templates = {}
-    for domain in domains:
-        path = template_path(locales_dir, domain)
-        if path.is_file():
-            templates[domain] = {str(m.context): str(m.id) for m in read_catalog(path) if m.id and m.context}
-    return templates
+    """Return msgctxt -> English for every document's template (parsed once per change)."""
+    return {d: english for d in domains if (english := template_english(locales_dir, d)) is not None}
 
 
 def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str], doc: str | None = None, *,
@@ -62,10 +57,7 @@ def import_file(locales_dir: Path, lang: str, file: Path, domains: list[str], do
     review = review_notes(ours, submitted, accept_review)
     report.notes = ([note] if note else []) + notes + report.notes + review
     if report.writes or (review and accept_review):
-        data = render_catalog(ours)
-        if data != target.read_bytes():
-            shutil.copy2(target, backup_path(target))
-            write_catalog(target, ours)
+        write_catalog(target, ours, backup=backup_path(target))
     return target, report
 
 

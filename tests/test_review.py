@@ -15,6 +15,7 @@ from packbuilder.catalogs import read_catalog
 from packbuilder.config import load_pack
 from packbuilder.review import AccessDenied, Desk, ReviewError
 from packbuilder.review.store import MIGRATIONS, Store
+from packbuilder.workflow import backups
 
 SUBMISSIONS = ROOTS / "submissions"
 HOSTILE = ROOTS / "hostile"
@@ -191,7 +192,6 @@ def test_accept_runs_the_import_with_its_backup(desk, project):
     assert len(report.taken) == 2
     assert read_catalog(es_po(project), "es").get("Listen.", context="sample/in-action/li2").string == \
         "Escuche con atención."
-    from packbuilder.workflow import backups
     assert [b.read_bytes() for b in backups(es_po(project))] == [old]
     assert desk.store.submission(sub.id).status == "accepted" and desk.queue() == []
     msgfmt(es_po(project))
@@ -244,7 +244,9 @@ def test_a_reviewers_sign_off_removes_the_draft_notice_and_credits_them(desk, pr
     with pytest.raises(AccessDenied):
         desk.submit(desk.verify(token), "good.po", (SUBMISSIONS / "good.po").read_bytes())
     written = desk.sign_off(reviewer, "Marta Ruiz", "Colectiva Ejemplo")
-    assert es_po(project) in written
+    assert es_po(project) in written and len(backups(es_po(project))) == 1
+    assert desk.sign_off(reviewer, "Marta Ruiz", "Colectiva Ejemplo") == []     # the same day again: nothing
+    assert len(backups(es_po(project))) == 1                                    # changes, and no backup
     po = read_catalog(es_po(project), "es")
     assert po.header("X-Review-Status") == "reviewed" and po.header("X-Reviewed-By") == "Marta Ruiz, Colectiva Ejemplo"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", po.header("X-Review-Date"))

@@ -232,8 +232,7 @@ def sign_off(config: Pack, lang: str, reviewer: str, date: str) -> list[Path]:
         catalog.set_header("X-Review-Status", "reviewed")
         catalog.set_header("X-Reviewed-By", reviewer)
         catalog.set_header("X-Review-Date", date)
-        shutil.copy2(path, backup_path(path))
-        if write_catalog(path, catalog):
+        if write_catalog(path, catalog, backup=backup_path(path)):
             sync(path)
             written.append(path)
     return written
