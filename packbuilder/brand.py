@@ -81,14 +81,15 @@ def logo_uri(path: Path) -> str:
     return f"data:{LOGO_TYPES[path.suffix.lower()]};base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def luminance(colour: str) -> float:
-    """Return the WCAG relative luminance of a ``#rrggbb`` colour."""
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+def luminance(colour: str | tuple[int, ...]) -> float:
+    """Return the WCAG relative luminance of a ``#rrggbb`` colour or an (r, g, b) of 0–255."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)] if isinstance(colour, str) else colour[:3]
+    channels = [v / 255 for v in rgb]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
-def contrast(a: str, b: str) -> float:
+def contrast(a: str | tuple[int, ...], b: str | tuple[int, ...]) -> float:
     """Return the WCAG contrast ratio of two colours (1 to 21)."""
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .preflight.checks import NEARLY_EMPTY     # copy-fitting aims at what preflight checks
 from .preflight.reader import HYPHEN
 
 STEPS = 3
-NEARLY_EMPTY = 0.30
 
 
 def with_attributes(html: str, fit: int, hyphens: bool) -> str:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..brand import contrast
 from .reader import HYPHEN, MM, Line, Page, body_size
 
 SAFE = 3.0            # mm inside the trim of a card face: cutting tolerance is about 1 mm
@@ -159,21 +160,6 @@ def type_size(path: str, pages: list[Page], kind: str) -> Iterator[Finding]:
                 yield Finding(path, page.number, "card-type-size",
                               f"the card's text is set at {size:.1f} pt (cards need {CARD_BODY_MIN:.0f} pt or more)",
                               "shorten this face's text so that the copy-fit can set it at 8 pt")
-
-
-def luminance(rgb: tuple[int, ...]) -> float:
-    """Return the WCAG relative luminance of an sRGB colour."""
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(v) for v in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Return the WCAG contrast ratio of two colours."""
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def text_contrast(path: str, page: Page, kind: str) -> Iterator[Finding]:
