@@ -43,8 +43,18 @@ class BuildReport:
     pack: Pack
     target: Path
     outputs: list[dict] = field(default_factory=list)
-    reused: int = 0
+    reused_paths: set[str] = field(default_factory=set)    # the files kept from the last build
     seconds: float = 0.0
+
+    @property
+    def reused(self) -> int:
+        return len(self.reused_paths)
+
+    @property
+    def notes(self) -> list[str]:
+        """Return what the pack says of its QR code targets ("url: note"), each once."""
+        return sorted({f"{o['audio']['url']}: {o['audio']['note']}" for o in self.outputs
+                       if o.get("audio", {}).get("note")})
 
     @property
     def built(self) -> int:

@@ -132,8 +132,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
                          ("time", f"{report.seconds:.2f} s")]:
         table.add_row(label, str(value))
     console.print(table)
-    for note in sorted({f"{o['audio']['url']}: {o['audio']['note']}" for o in report.outputs
-                        if o.get("audio", {}).get("note")}):
+    for note in report.notes:
         console.print(f"Note: QR code target {note}", highlight=False)
     for warning in report.pack.warnings:
         console.print(f"warning: {report.pack.path}: {warning}", highlight=False)
@@ -370,10 +369,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     try:
         return COMMANDS[args.command](args, out)
     except PackbuilderError as exc:
-        for line in exc.lines():
+        for line in exc.report_lines():
             err.print(line, highlight=False, markup=False)
-        if exc.problems and exc.message:           # the summary, after every problem
-            err.print(f"{exc.category}: {exc.message}", highlight=False, markup=False)
         return 1
     except KeyboardInterrupt:
         err.print("interrupted: stopped before finishing (a build keeps the previous pack)", highlight=False)

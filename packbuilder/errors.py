@@ -62,6 +62,10 @@ class PackbuilderError(Exception):
         where = Problem(self.message, self.path, self.lineno)
         return [f"{self.category}: {where}"]
 
+    def report_lines(self) -> list[str]:
+        """Return all the CLI prints of this error: each problem, then the summary after them."""
+        return self.lines() + ([f"{self.category}: {self.message}"] if self.problems and self.message else [])
+
     def __str__(self) -> str:
         return "\n".join(self.lines())
 

@@ -213,13 +213,13 @@ def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -
 
 def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Renderer,
                progress: Progress | None = None, *, group: Callable[[Job], Hashable] | None = None,
-               then: Callable[[list[Job], list[Output]], list[Job]] | None = None) -> tuple[list[Output], int]:
+               then: Callable[[list[Job], list[Output]], list[Job]] | None = None) -> tuple[list[Output], set[str]]:
     """Render the jobs whose inputs changed, longest first, in parallel; reuse the others.
 
     When every job of a ``group`` is done, ``then(its jobs, their outputs)`` gives the jobs that
     need them (a contents sheet), which start at once. Every job runs even when one fails, so
     that all the problems are reported at once. Return the outputs in job order (the jobs,
-    then the follow-ups in group order) and how many were reused.
+    then the follow-ups in group order) and the paths of the files reused.
     """
     previous = previous_outputs(target)
     results: dict[str, list[Output]] = {}
@@ -273,4 +273,4 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
     if errors:
         raise BuildErrors(sorted(errors, key=lambda e: str(e))) if len(errors) > 1 else errors[0]
     order = jobs + [j for g in members if g in followups for j in followups[g]]
-    return [o for job in order for o in results[job.output]], sum(len(results[p]) for p in reused)
+    return [o for job in order for o in results[job.output]], {o.path for p in reused for o in results[p]}

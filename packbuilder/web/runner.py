@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 import secrets
 import threading
 import time
@@ -45,11 +44,8 @@ def run_build(pack_path: str, out_dir: str, status_path: str) -> dict:
 
     status = Path(status_path)
     last = [0.0]
-    reused_paths: list[str] = []
 
     def progress(name: str, n: int, total: int, reused: bool) -> None:
-        if reused:
-            reused_paths.append(name)
         now = time.monotonic()
         if now - last[0] > 0.1 or n == total:
             last[0] = now
@@ -59,23 +55,17 @@ def run_build(pack_path: str, out_dir: str, status_path: str) -> dict:
         # the build's renderer forks its workers from this warm process: WeasyPrint is imported already
         report = build(Path(pack_path), out_dir=Path(out_dir), jobs=None, progress=progress)
     except PackbuilderError as exc:
-        lines = exc.lines()
-        if exc.problems and exc.message:
-            lines.append(f"{exc.category}: {exc.message}")
-        return {"ok": False, "lines": lines}
+        return {"ok": False, "lines": exc.report_lines()}
     except Exception:  # noqa: BLE001 - a bug: keep the trace in the server log, not on the page
         return {"ok": False, "bug": traceback.format_exc(limit=8),
                 "lines": ["packbuilder hit a bug while building; nothing was changed. The server log "
                           "has the details for a bug report."]}
-    again = set(reused_paths)
     outputs = [{**{k: o.get(k) for k in ("path", "language", "layout", "review", "pages", "overflow", "segments")},
-                "reused": str(o["path"]) in again or re.sub(r"-sheet-\w+\.pdf$", ".pdf", str(o["path"])) in again}
-               for o in report.outputs]
+                "reused": o["path"] in report.reused_paths} for o in report.outputs]
     return {"ok": True, "name": report.pack.name, "built": report.built, "reused": report.reused,
             "fallbacks": report.fallbacks, "drafts": report.drafts, "seconds": round(report.seconds, 2),
             "outputs": outputs, "overflow": sum(1 for o in report.outputs if o.get("overflow")),
-            "notes": sorted({f"{o['audio']['url']}: {o['audio']['note']}" for o in report.outputs
-                             if o.get("audio", {}).get("note")})}
+            "notes": report.notes}
 
 
 @dataclass
