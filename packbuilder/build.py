@@ -138,7 +138,24 @@ def contents_sheet(jobs: list[Job], outputs: list[Output]) -> list[Job]:
     first = jobs[0]
     listing = tuple((output_title(j), j.output, meta.get(j.output, {}).get("pages", 0), material_formats(j, meta))
                     for j in jobs if j.output.endswith(".pdf"))
-    return [Job(first.lang, first.edition, "contents", f"{first.lang.code}/contents.pdf", listing=listing)]
+    return [Job(first.lang, first.edition, "contents", contents_path(first.lang.code), listing=listing)]
+
+
+def contents_path(code: str) -> str:
+    """Return where a language's contents sheet is written."""
+    return f"{code}/contents.pdf"
+
+
+def index_listing(jobs: list[Job], langs: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Return what the index lists, as (language, title, path): per language each planned output,
+    then its contents sheet, then its credits."""
+    listing: list[tuple[str, str, str]] = []
+    for code in langs:
+        mine = [j for j in jobs if j.lang.code == code]
+        listing += [(code, output_title(j), j.output) for j in mine if j.layout != "credits"]
+        listing.append((code, mine[0].edition.ui("contents-sheet"), contents_path(code)))
+        listing += [(code, output_title(j), j.output) for j in mine if j.layout == "credits"]
+    return tuple(listing)
 
 
 def material_formats(job: Job, meta: dict[str, dict]) -> tuple[tuple[str, str], ...]:
@@ -254,7 +271,7 @@ def plan_jobs(config: Pack, langs: tuple[str, ...], docs: list[Document],
             jobs.append(Job(language(code), editions[code], "activity", f"{code}/activities/{act.name}.pdf",
                             act.doc, extra=extra, activity=act, audio=audio))
     jobs.append(Job(language(langs[0]), editions[langs[0]], "index", "index.pdf",
-                    others=tuple((language(c), editions[c]) for c in langs)))
+                    others=tuple((language(c), editions[c]) for c in langs), listing=index_listing(jobs, langs)))
     return jobs
 
 

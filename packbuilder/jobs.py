@@ -40,7 +40,8 @@ class Job:
     extra: tuple[str, ...] = ()      # further files the job writes (a card's sheets, a landing page)
     activity: object = None          # an activity sheet: the Activity
     audio: object = None             # ... and where its QR code leads (an Audio, or None)
-    listing: tuple = ()              # a contents sheet: ((title, path, pages), ...)
+    listing: tuple = ()              # a contents sheet: ((title, path, pages, formats), ...);
+                                     # the index: ((language, title, path), ...)
     audios: tuple = ()               # a handout: ((activity name, Audio), ...) for its QR codes
 
     @property
@@ -138,20 +139,6 @@ def pages_text(ui, lang: str, count: int) -> str:  # type: ignore[no-untyped-def
     return plural_ui(ui, lang, "pages", count)
 
 
-def _index_extras(lang: Language, edition: Edition, s: Setting) -> list[dict]:
-    """Return what the index lists after the documents: local resources, activity sheets, contents."""
-    from .activities import select
-    code, out = lang.code, []
-    if s.config.services:
-        out.append({"title": edition.ui("local-resources"), "path": f"{code}/cards/local-resources.pdf"})
-    for act in select(s.config, list(s.docs)):
-        seg = act.blocks[0].segment if act.blocks[0].type == "heading" else None
-        title = plain_text(edition.docs[act.doc.id].get(seg) or seg.text) if seg else act.name
-        out.append({"title": title, "path": f"{code}/activities/{act.name}.pdf"})
-    out.append({"title": edition.ui("contents-sheet"), "path": f"{code}/contents.pdf"})
-    return out
-
-
 def review_date(value: str, lang: Language) -> str:
     """Return an ISO review date (2026-09-13) as the language writes it; anything else as given."""
     from datetime import date
@@ -229,9 +216,8 @@ def job_html(job: Job, s: Setting, env, tally: Tally | None = None) -> str:  # t
     elif job.layout == "index":
         context["languages"] = [
             {"lang": lang, "ui": ed.ui, "draft": lang.code != "en" and ed.draft, "title": s.config.title_in(lang.code),
-             "fonts": Markup(s.fonts[lang.code].stack), "credits": f"{lang.code}/credits.pdf",
-             "docs": [{"title": _title(ed, d), "path": f"{lang.code}/{'cards/' if d.kind == 'card' else ''}{d.id}.pdf"}
-                      for d in s.docs] + _index_extras(lang, ed, s)}
+             "fonts": Markup(s.fonts[lang.code].stack),
+             "docs": [{"title": title, "path": path} for code, title, path in job.listing if code == lang.code]}
             for lang, ed in job.others]
     else:
         context |= {"entries": [_credit(job, d, s.docs, s.config.brand.name) for d in s.docs],

@@ -200,3 +200,33 @@ def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path):
     assert first["es/credits.pdf"] == second["es/credits.pdf"]
     assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
     assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/cards/provider-card.pdf")
+
+
+def test_the_index_follows_the_activities_the_pack_includes(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    pack_file = repo / "packs/default.toml"
+    pack, out, index = str(pack_file), str(tmp_path / "dist"), tmp_path / "dist/default/index.pdf"
+    assert run_cli("build", "--pack", pack, "--out", out, "--lang", "es", "--quiet")[0] == 0
+    assert "es/activities/word-search.pdf" in pdftext(index)
+    # one activity instead of four: the index is re-rendered and lists only the sheet that exists
+    text = pack_file.read_text()
+    cut = text.replace('include = ["listen-and-reflect", "what-do-i-see", "what-i-bring", "word-search"]',
+                       'include = ["what-i-bring"]')
+    assert cut != text
+    pack_file.write_text(cut)
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and "built  index.pdf" in stdout, stdout
+    listed = words(pdftext(index))
+    assert "es/activities/what-i-bring.pdf" in listed and "Autorreflexión: Lo que traigo conmigo" in listed
+    for gone in ("listen-and-reflect", "what-do-i-see", "word-search"):
+        assert f"es/activities/{gone}.pdf" not in listed
+        assert not (tmp_path / f"dist/default/es/activities/{gone}.pdf").exists()
+    # a new translation of the sheet's heading: the index prints it
+    po = repo / "locales/es/LC_MESSAGES/core-competencies.po"
+    catalog = read_catalog(po, "es")
+    message = next(m for m in catalog if m.context == "core-competencies/self-reflection-what-i-bring/h")
+    message.string = "Autorreflexión: Lo que aporto"
+    write_catalog(po, catalog)
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and "built  index.pdf" in stdout, stdout
+    assert "Autorreflexión: Lo que aporto" in words(pdftext(index))
