@@ -245,6 +245,11 @@ class Desk:
                                           tuple((s, c.new) for s, c in sorted(by_sub.items()))))
         return found
 
+
+    def conflicts_of(self, sub: Submission) -> list[Conflict]:
+        """Return the conflicts ``sub`` is part of."""
+        return [c for c in self.conflicts(sub.lang) if any(s == sub.id for s, _ in c.wants)]
+
     def accept(self, submission_id: int, *, choose: dict[str, str] | None = None,
                by: str = MAINTAINER) -> Report:
         """Import a queued submission with ``packbuilder import`` (and its backup); mark it accepted.
@@ -255,7 +260,7 @@ class Desk:
         choose = choose or {}
         with self.locales_lock():
             sub = self._queued(submission_id)
-            mine = [c for c in self.conflicts(sub.lang) if any(s == sub.id for s, _ in c.wants)]
+            mine = self.conflicts_of(sub)
             open_ = [c for c in mine if choose.get(c.context) not in ("submitted", "current")]
             if open_:
                 raise ReviewError(f"submission #{sub.id} conflicts with the catalog or another submission in "

@@ -70,10 +70,10 @@ def submission_context(d: Desk, number: int) -> dict:
     if sub is None:
         raise HTTPException(404, f"There is no submission #{number}.")
     inv = d.store.invitation(sub.invitation_id) if sub.invitation_id else None
-    conflicts = [c for c in d.conflicts(sub.lang) if any(s == sub.id for s, _ in c.wants)]
-    return {"sub": sub, "who": inv.name if inv else "", "report": d.report(sub),
-            "diff": d.diff(sub) if sub.status == "queued" else d.report(sub).changes,
-            "conflicts": conflicts, "lang": language(sub.lang)}
+    report = d.report(sub)
+    return {"sub": sub, "who": inv.name if inv else "", "report": report,
+            "diff": d.diff(sub) if sub.status == "queued" else report.changes,
+            "conflicts": d.conflicts_of(sub), "lang": language(sub.lang)}
 
 
 @maintainer
