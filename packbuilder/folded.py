@@ -63,12 +63,13 @@ def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-un
     problems, over = [], []
     for panel in PANELS:
         alone = render_document(html(panel), base_dir=layouts, stylesheets=sheets, roots=roots,
-                                job_name=f"{job.output} ({panel})", cache=cache)
+                                job_name=f"{job.output} ({panel})", cache=cache, print_shop=s.print_shop)
         if len(alone.pages) > 1:
             problems.append(fold_problem(job, panel, len(alone.pages)))
             over.append(panel)
     document = render_document(html("", tuple(over) if draft_fit else ()), base_dir=layouts,
-                               stylesheets=sheets, roots=roots, job_name=job.output, cache=cache)
+                               stylesheets=sheets, roots=roots, job_name=job.output, cache=cache,
+                               print_shop=s.print_shop)
     return document, problems
 
 
@@ -80,7 +81,8 @@ def render_folded(job, s, env, cache) -> list[Output]:  # type: ignore[no-untype
         raise FitError(f"{len(problems)} panel(s) of a folded card do not fit", problems=problems)
     key = job_key(job, s)
     created = s.built.strftime("%Y-%m-%dT%H:%M:%SZ")
-    card_pdf = document_pdf(document, job_name=job.output, created=created, identifier=key)
+    card_pdf = document_pdf(document, job_name=job.output, created=created, identifier=key,
+                            print_shop=s.print_shop)
     if found := revealing_problems(card_pdf, job, s):
         raise FitError(f"{len(found)} revealing word(s) on the outside of a discreet card", problems=found)
     flat = flat_size(s.config.card_size)
