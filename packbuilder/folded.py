@@ -33,7 +33,7 @@ def flat_size(size: str) -> CardSize:
 def folded_css(size: str, font_stack: str, fonts_css: str, brand_css: str, panel: str) -> str:
     """Return the page CSS: one panel's size for a fit check, else the flat card with its bleed."""
     card = CARD_SIZES[size]
-    page = card.css() if panel else f"{card.width}mm {round(2 * card.height, 2)}mm"
+    page = (card if panel else flat_size(size)).css()
     return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm;"
             f" --bleed: {card.bleed}mm; --panel-w: {card.width}mm; --panel-h: {card.height}mm; }}\n"
             f"@page {{ size: {page}; bleed: {card.bleed}mm; margin: 0; background: #fff;"
