@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from .content import Document
 from .errors import FitError, Problem
-from .impose import CARD_SIZES, grid, impose, marks_html
+from .impose import CARD_SIZES, CardSize, grid, impose, marks_html
 from .jobs import brand_context, job_key, printed_links
 from .markup import plain_text
 from .pack import Output
@@ -44,24 +44,30 @@ def fit_problem(doc: Document, lang: str, face: str, pages: int) -> Problem:
                    f"segments: {', '.join(face_segments(doc, face))}")
 
 
+def card_context(job, s, t) -> dict:  # type: ignore[no-untyped-def]
+    """Return what the flat and the folded card templates both need: brand, language, text, services."""
+    translation = job.edition.docs[job.doc.id]
+    return {**brand_context(job, s), "lang": job.lang, "ui": job.edition.ui, "draft": job.draft,
+            "doc": job.doc, "t": t,
+            "services": services_by_category(s.config.services) if job.doc.id == RESOURCES else [],
+            "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
+
+
 def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
     """Lay out both faces, each at the largest size that fits its safe area; return (documents,
     fit problems, tally). ``draft_fit`` stamps a face that does not fit even at 8 pt."""
     doc, tally = job.doc, Tally()
-    translation = job.edition.docs[doc.id]
-    t = translator(translation.get, job.lang.tag, tally)
+    t = translator(job.edition.docs[doc.id].get, job.lang.tag, tally)
+    common = card_context(job, s, t)
     layouts = s.config.layouts_dir
     documents, problems = [], []
     for face in FACES:
         def html(overflowing: bool, size: float, leading: float = LEADING) -> str:
             return render_html(env, "card/card.html.j2", {
-                **brand_context(job, s), "discreet": s.config.brand.is_discreet(doc.id),
-                "services": services_by_category(s.config.services) if doc.id == RESOURCES else [],
-                "lang": job.lang, "ui": job.edition.ui, "draft": job.draft, "doc": doc, "t": t,
+                **common, "discreet": s.config.brand.is_discreet(doc.id),
                 "face": face, "overflowing": overflowing, "keywords": f"card, {job.lang.english_name}",
                 "page_css": Markup(card_css(s.config.card_size, face, s.fonts[job.lang.code].stack,
-                                             s.fonts[job.lang.code].css, s.config.brand.css(), size, leading)),
-                "plain": lambda seg: plain_text(translation.get(seg) or seg.text)})
+                                             s.fonts[job.lang.code].css, s.config.brand.css(), size, leading))})
         sheets = [layouts / "base.css", layouts / "card" / "card.css"]
         roots = [layouts, s.config.assets_dir, s.cache_dir]
 
@@ -134,12 +140,8 @@ def _overflowing(document):  # type: ignore[no-untyped-def]
 
 
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
-    """Render a card: its two faces at card size, and an N-up sheet per paper size."""
-    tr = job.edition.docs[job.doc.id]
-    translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
-    if s.config.brand.is_discreet(job.doc.id):            # a folded card
-        from .folded import render_folded
-        return render_folded(job, s, env, cache, card_meta(job, s, translated))
+    """Render a card: its two faces at card size, and an N-up sheet per paper size (a discreet
+    card: folded.render_folded)."""
     documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
     if problems and not s.draft:
         raise FitError(f"{len(problems)} card face(s) do not fit", problems=problems)
@@ -148,28 +150,40 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     front, back = documents
     card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
                             created=created, identifier=key, print_shop=s.print_shop)
-    meta = {**card_meta(job, s, translated), "key": key, "overflow": [p.message for p in problems]}
-    outputs = [Output(job.output, card_pdf, {**meta, "pages": 2})]
+    meta = {**card_meta(job, s), "key": key, "overflow": [p.message for p in problems]}
+    title = plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)
+    return [Output(job.output, card_pdf, {**meta, "pages": 2}),
+            *card_sheets(job, s, cache, card_pdf, meta, CARD_SIZES[s.config.card_size], title, "print-cards")]
+
+
+def card_sheets(job, s, cache, card_pdf: bytes, meta: dict, size: CardSize, title: str, how: str,  # type: ignore[no-untyped-def]
+                fold: float = 0.0) -> list[Output]:
+    """Return a card's N-up sheet per paper size: crop marks (and fold marks ``fold`` mm below
+    each card's top), a caption with ``title`` and the ui string ``how`` (how to print), fronts
+    and mirrored backs; for a print shop, PDF/X-4 with a gutter so that every card keeps its bleed."""
+    created = s.built.strftime("%Y-%m-%dT%H:%M:%SZ")
+    fonts, ui = s.fonts[job.lang.code], job.edition.ui
+    outputs = []
     for paper in s.config.sheets:
-        g = grid(paper, CARD_SIZES[s.config.card_size], gutter=s.print_shop)
-        caption = (f"{plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)}"
-                   f" · {job.lang.name} · {job.edition.ui('per-sheet', count=str(g.count))} · {job.edition.ui('print-cards')}")
-        marks = render_document(
-            marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack,
-                       s.fonts[job.lang.code].css),
-            base_dir=s.config.layouts_dir, stylesheets=[], roots=[s.config.layouts_dir, s.cache_dir],
-            job_name=f"{job.output} sheet {paper}", cache=cache, print_shop=s.print_shop)
-        sheet = document_pdf(marks.copy(marks.pages * 2), job_name=f"{job.output} sheet {paper}",
-                             created=created, identifier=key + paper, print_shop=s.print_shop)
-        path = job.output.replace(".pdf", f"-sheet-{paper}.pdf")
-        outputs.append(Output(path, impose(card_pdf, sheet, g),
+        g = grid(paper, size, gutter=s.print_shop)
+        name = f"{job.output} sheet {paper}"
+        caption = f"{title} · {job.lang.name} · {ui('per-sheet', count=str(g.count))} · {ui(how)}"
+        marks = render_document(marks_html(g, caption, job.lang.tag, fonts.stack, fonts.css, fold=fold),
+                                base_dir=s.config.layouts_dir, stylesheets=[],
+                                roots=[s.config.layouts_dir, s.cache_dir], job_name=name, cache=cache,
+                                print_shop=s.print_shop)
+        sheet = document_pdf(marks.copy(marks.pages * 2), job_name=name, created=created,
+                             identifier=meta["key"] + paper, print_shop=s.print_shop)
+        outputs.append(Output(job.output.replace(".pdf", f"-sheet-{paper}.pdf"), impose(card_pdf, sheet, g),
                               {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
                                "grid": [g.cols, g.rows], "pages": 2}))
     return outputs
 
 
-def card_meta(job, s, translated: int) -> dict:  # type: ignore[no-untyped-def]
+def card_meta(job, s) -> dict:  # type: ignore[no-untyped-def]
     """Return the manifest entry every card file shares."""
+    tr = job.edition.docs[job.doc.id]
+    translated = sum(1 for seg in job.doc.segments if tr.get(seg)) if job.lang.code != "en" else len(job.doc.segments)
     return {"language": job.lang.code, "layout": "card", "card": job.doc.id, "size": s.config.card_size,
             "review": "draft" if job.draft else "reviewed", "key": job_key(job, s), "document": job.doc.id,
             "source": {"title": job.doc.source.title, "author": job.doc.source.author,

@@ -13,8 +13,9 @@ import re
 
 from markupsafe import Markup
 
+from .cards import card_context, card_meta, card_sheets
 from .errors import FitError, Problem
-from .impose import CARD_SIZES, CardSize, grid, impose, marks_html
+from .impose import CARD_SIZES, CardSize
 from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
 from .textsafety import fold
@@ -33,7 +34,7 @@ def flat_size(size: str) -> CardSize:
 def folded_css(size: str, font_stack: str, fonts_css: str, brand_css: str, panel: str) -> str:
     """Return the page CSS: one panel's size for a fit check, else the flat card with its bleed."""
     card = CARD_SIZES[size]
-    page = card.css() if panel else f"{card.width}mm {round(2 * card.height, 2)}mm"
+    page = (card if panel else flat_size(size)).css()
     return (f"{fonts_css}\n{brand_css}\n:root {{ --font-stack: {font_stack}; --safe: {card.bleed}mm;"
             f" --bleed: {card.bleed}mm; --panel-w: {card.width}mm; --panel-h: {card.height}mm; }}\n"
             f"@page {{ size: {page}; bleed: {card.bleed}mm; margin: 0; background: #fff;"
@@ -53,11 +54,7 @@ def fold_problem(job, panel: str, pages: int) -> Problem:  # type: ignore[no-unt
 
 def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-untyped-def]
     """Lay out each panel alone (the fit check), then the flat card; return (document, problems)."""
-    from .resources import RESOURCES, services_by_category
-    from .jobs import brand_context
-    from .markup import plain_text
-    translation = job.edition.docs[job.doc.id]
-    t = translator(translation.get, job.lang.tag, Tally())
+    common = card_context(job, s, translator(job.edition.docs[job.doc.id].get, job.lang.tag, Tally()))
     layouts = s.config.layouts_dir
     sheets = [layouts / "base.css", layouts / "card" / "card.css", layouts / "card" / "folded.css"]
     roots = [layouts, s.config.assets_dir, s.cache_dir]
@@ -65,25 +62,23 @@ def layout_folded(job, s, env, cache, *, draft_fit: bool):  # type: ignore[no-un
 
     def html(panel: str, overflowing: tuple[str, ...] = ()) -> str:
         return render_html(env, "card/folded.html.j2", {
-            **brand_context(job, s), "lang": job.lang, "ui": job.edition.ui, "draft": job.draft,
-            "doc": job.doc, "t": t, "panel": panel, "overflowing": overflowing,
-            "services": services_by_category(s.config.services) if job.doc.id == RESOURCES else [],
-            "plain": lambda seg: plain_text(translation.get(seg) or seg.text),
+            **common, "panel": panel, "overflowing": overflowing,
             "page_css": Markup(folded_css(s.config.card_size, fonts.stack, fonts.css, s.config.brand.css(), panel))})
 
     problems, over = [], []
     for panel in PANELS:
         alone = render_document(html(panel), base_dir=layouts, stylesheets=sheets, roots=roots,
-                                job_name=f"{job.output} ({panel})", cache=cache)
+                                job_name=f"{job.output} ({panel})", cache=cache, print_shop=s.print_shop)
         if len(alone.pages) > 1:
             problems.append(fold_problem(job, panel, len(alone.pages)))
             over.append(panel)
     document = render_document(html("", tuple(over) if draft_fit else ()), base_dir=layouts,
-                               stylesheets=sheets, roots=roots, job_name=job.output, cache=cache)
+                               stylesheets=sheets, roots=roots, job_name=job.output, cache=cache,
+                               print_shop=s.print_shop)
     return document, problems
 
 
-def render_folded(job, s, env, cache, meta: dict) -> list[Output]:  # type: ignore[no-untyped-def]
+def render_folded(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render a discreet card: the flat folded card, checked outside, and its N-up sheets."""
     from .jobs import job_key
     document, problems = layout_folded(job, s, env, cache, draft_fit=s.draft)
@@ -91,28 +86,16 @@ def render_folded(job, s, env, cache, meta: dict) -> list[Output]:  # type: igno
         raise FitError(f"{len(problems)} panel(s) of a folded card do not fit", problems=problems)
     key = job_key(job, s)
     created = s.built.strftime("%Y-%m-%dT%H:%M:%SZ")
-    card_pdf = document_pdf(document, job_name=job.output, created=created, identifier=key)
+    card_pdf = document_pdf(document, job_name=job.output, created=created, identifier=key,
+                            print_shop=s.print_shop)
     if found := revealing_problems(card_pdf, job, s):
         raise FitError(f"{len(found)} revealing word(s) on the outside of a discreet card", problems=found)
     flat = flat_size(s.config.card_size)
-    meta = {**meta, "layout": "card-folded", "folded": True, "pages": 2, "key": key,
+    meta = {**card_meta(job, s), "layout": "card-folded", "folded": True, "pages": 2, "key": key,
             "overflow": [p.message for p in problems], "flat_mm": [flat.width, flat.height]}
-    outputs = [Output(job.output, card_pdf, meta)]
-    for paper in s.config.sheets:
-        g = grid(paper, flat)
-        caption = (f"{job.edition.ui('neutral-title')} · {job.lang.name} · {job.edition.ui('per-sheet', count=str(g.count))} · "
-                   f"{job.edition.ui('print-folded')}")
-        marks = render_document(
-            marks_html(g, caption, job.lang.tag, s.fonts[job.lang.code].stack, s.fonts[job.lang.code].css,
-                       fold=CARD_SIZES[s.config.card_size].height),
-            base_dir=s.config.layouts_dir, stylesheets=[], roots=[s.config.layouts_dir, s.cache_dir],
-            job_name=f"{job.output} sheet {paper}", cache=cache)
-        sheet = document_pdf(marks.copy(marks.pages * 2), job_name=f"{job.output} sheet {paper}",
-                             created=created, identifier=key + paper)
-        outputs.append(Output(job.output.replace(".pdf", f"-sheet-{paper}.pdf"), impose(card_pdf, sheet, g),
-                              {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
-                               "grid": [g.cols, g.rows], "pages": 2}))
-    return outputs
+    return [Output(job.output, card_pdf, meta),
+            *card_sheets(job, s, cache, card_pdf, meta, flat, job.edition.ui("neutral-title"), "print-folded",
+                         fold=CARD_SIZES[s.config.card_size].height)]
 
 
 def panel_texts(card_pdf: bytes) -> dict[str, str]:

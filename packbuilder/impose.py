@@ -103,7 +103,8 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str, f
     for y in ys:       # horizontal marks left and right of the grid
         for x in (left - gap - MARK_LEN, right + gap):
             lines.append(f'<i style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0.1mm"></i>')
-    for y in ([y + fold for y in ys[:-1]] if fold else []):   # fold marks: dashed, left and right
+    tops = ys[::2] if g.gap else ys[:-1]          # each row's top edge (with a gutter, ys has two per row)
+    for y in ([y + fold for y in tops] if fold else []):      # fold marks: dashed, left and right
         for x in (left - gap - MARK_LEN, right + gap):
             lines.append(f'<i class="fold" style="left:{x:.3f}mm;top:{y - 0.05:.3f}mm;width:{MARK_LEN}mm;height:0"></i>')
     # the caption runs up the left margin, beside the marks and inside the 6 mm an office printer

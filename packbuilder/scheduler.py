@@ -17,6 +17,7 @@ from typing import Callable, Hashable, Iterator
 from .attribution import check_outputs
 from .errors import BuildErrors, PackbuilderError, RenderError
 from .cards import render_card
+from .folded import render_folded
 from .jobs import Job, Setting, job_key, job_segments, render_job
 from .pack import Output
 from .preflight import check_outputs as record_preflight
@@ -53,8 +54,10 @@ def _start_worker(lifeline: int, parents_end: int) -> None:
 
 
 def render_one(job: Job, setting: Setting, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
-    """Render one job to its files: cards face by face, everything else in one document."""
-    render = render_card if job.layout == "card" else render_job
+    """Render one job to its files: cards face by face (discreet ones folded), everything else in one document."""
+    if job.layout != "card":
+        return render_job(job, setting, env, cache)
+    render = render_folded if setting.config.brand.is_discreet(job.doc.id) else render_card
     return render(job, setting, env, cache)
 
 

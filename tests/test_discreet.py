@@ -132,7 +132,7 @@ def test_folded_sheets_register_the_inside_on_the_outside_for_long_edge_duplex(e
 
 def test_with_discreet_true_the_local_resources_card_folds_too(tmp_path):
     path = write_pack(tmp_path, '[[services]]\nname = "Testing Van (example)"\ncategory = "hiv-sti"\n'
-                                'phone = "+1 401-555-0153"\n', langs='["en"]')
+                                'phone = "+1 401-555-0153"\nnotes = { en = \'Ask for "the van"\' }\n', langs='["en"]')
     path.write_text(path.read_text().replace('discreet = ["safety-street"]', "discreet = true"))
     code, _, err = run_cli("build", "--pack", str(path), "--out", str(tmp_path / "dist"), "--quiet")
     assert code == 0, err
@@ -140,6 +140,7 @@ def test_with_discreet_true_the_local_resources_card_folds_too(tmp_path):
     panels = panel_texts(pdf.read_bytes())
     assert " ".join(panels["cover"].split()) == NEUTRAL["en"] and panels["back"].strip() == ""
     assert "HIV and Sexually Transmitted Infection" in pdftext(pdf, 2), "the services are inside"
+    assert "Ask for \u201cthe van\u201d" in pdftext(pdf, 2), "a note is typeset like the flat card's"
 
 
 def test_an_overlong_inside_panel_fails_the_build_and_check_fit(tmp_path):
