@@ -150,6 +150,14 @@ def test_a_template_mistake_is_a_layout_error(minimal, tmp_path):
     assert code == 1 and err.startswith("layout: ") and "handout.html.j2:" in err
 
 
+def retranslate(repo: Path, document: str, context: str, text: str) -> None:
+    """Give one Spanish entry of ``document`` a new translation, as a translator's import would."""
+    po = repo / f"locales/es/LC_MESSAGES/{document}.po"
+    catalog = read_catalog(po, "es")
+    next(m for m in catalog if m.context == context).string = text
+    write_catalog(po, catalog)
+
+
 def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     pack, out = str(repo / "packs/default.toml"), str(tmp_path / "dist")
@@ -159,11 +167,7 @@ def test_changing_one_spanish_segment_rebuilds_only_its_handout(tmp_path):
     assert code == 0 and len(re.findall(r"^\[\d+/16\] reused", stdout, re.M)) == 16 and re.search(r"outputs built\s*│ 0 ", stdout)
     assert tree(tmp_path / "dist/default") == first
 
-    po = repo / "locales/es/LC_MESSAGES/advocacy.po"
-    catalog = read_catalog(po, "es")
-    message = next(m for m in catalog if m.context == "advocacy/speak-up/h")
-    message.string = "¡Alce la voz!"
-    write_catalog(po, catalog)
+    retranslate(repo, "advocacy", "advocacy/speak-up/h", "¡Alce la voz!")
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and re.search(r"outputs built\s*│ 1 ", stdout), stdout
     assert "built  es/advocacy.pdf" in stdout and len(re.findall(r"^\[\d+/16\] reused", stdout, re.M)) == 15
@@ -222,11 +226,8 @@ def test_the_index_follows_the_activities_the_pack_includes(tmp_path):
         assert f"es/activities/{gone}.pdf" not in listed
         assert not (tmp_path / f"dist/default/es/activities/{gone}.pdf").exists()
     # a new translation of the sheet's heading: the index prints it
-    po = repo / "locales/es/LC_MESSAGES/core-competencies.po"
-    catalog = read_catalog(po, "es")
-    message = next(m for m in catalog if m.context == "core-competencies/self-reflection-what-i-bring/h")
-    message.string = "Autorreflexión: Lo que aporto"
-    write_catalog(po, catalog)
+    retranslate(repo, "core-competencies", "core-competencies/self-reflection-what-i-bring/h",
+                "Autorreflexión: Lo que aporto")
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and "built  index.pdf" in stdout, stdout
     assert "Autorreflexión: Lo que aporto" in words(pdftext(index))
