@@ -1,6 +1,7 @@
 """Gettext catalogs: write templates, read translations, know their review status."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -248,17 +249,31 @@ def render_catalog(catalog: Catalog) -> bytes:
 
 def write_catalog(path: Path, catalog: Catalog, backup: Path | None = None) -> bool:
     """Write ``catalog`` to ``path`` unless the file already holds those bytes; say if written.
-    With ``backup``, the file as it was is copied there first (only when it is about to change)."""
+    With ``backup``, the file as it was is copied there first (only when it is about to change).
+    The new file replaces the old in one step and is on disk when this returns: a crash or a
+    power cut leaves the old catalog or the new one, never half of one."""
     data = render_catalog(catalog)
     if path.is_file() and path.read_bytes() == data:
         return False
     if backup is not None and path.is_file():
         shutil.copy2(path, backup)
+        _fsync(backup)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
+    _fsync(tmp)
     tmp.replace(path)
+    _fsync(path.parent)
     return True
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk."""
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _new_template(domain: str) -> PackCatalog:

@@ -8,7 +8,6 @@ translator sees), then, on "Accept", into the real one, with its backup.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -180,14 +179,13 @@ def diff(before: Path, after: Path, lang: str, document: str) -> list[Change]:
 
 def apply(config: Pack, lang: str, data: bytes, filename: str, document: str) -> Report:
     """Import a submitted file into the pack's own catalogs, as ``packbuilder import`` does (with
-    its backup); the catalog is on disk (fsync) when this returns."""
+    its backup); the catalog is on disk when this returns (write_catalog syncs it)."""
     with tempfile.TemporaryDirectory(prefix="pb-accept-") as tmp:
         upload = Path(tmp) / safe_filename(filename)
         upload.write_bytes(data)
         target, result = import_file(config.locales_dir, lang, upload, domains(config), document)
     report = Report(filename, lang, target.stem)
     _summarise(report, result)
-    sync(target)
     return report
 
 
@@ -208,19 +206,6 @@ def read_catalog_bytes(data: bytes, path: Path, lang: str):  # type: ignore[no-u
     return read_catalog(path, lang)
 
 
-def sync(path: Path) -> None:
-    """Flush a written file and its folder entry to disk."""
-    for target, flags in ((path, os.O_RDONLY), (path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))):
-        try:
-            fd = os.open(target, flags)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def sign_off(config: Pack, lang: str, reviewer: str, date: str) -> list[Path]:
     """Mark every catalog of ``lang`` reviewed by ``reviewer`` on ``date``; keep a backup of each."""
     written = []
@@ -233,7 +218,6 @@ def sign_off(config: Pack, lang: str, reviewer: str, date: str) -> list[Path]:
         catalog.set_header("X-Reviewed-By", reviewer)
         catalog.set_header("X-Review-Date", date)
         if write_catalog(path, catalog, backup=backup_path(path)):
-            sync(path)
             written.append(path)
     return written
 
