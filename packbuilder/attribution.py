@@ -137,3 +137,16 @@ def check_outputs(job, outputs, docs) -> None:  # type: ignore[no-untyped-def]
                          if not shows(text, words)]
     if problems:
         raise LayoutError(f"{len(problems)} page(s) without their source", problems=problems)
+
+
+def load_sources(config):  # type: ignore[no-untyped-def]
+    """Return the pack's documents as every build reads them (a copied stock source keeps its
+    terms); raise ConfigError if the pack's declared use breaks a source's terms."""
+    from .brand import commercial_problems
+    from .content import load_content
+    from .errors import ConfigError
+    docs = [keep_stock_terms(doc) for doc in load_content(config.content_dir, list(config.documents),
+                                                          list(config.cards))]
+    if problems := commercial_problems(config.use, docs, config.path):
+        raise ConfigError("", problems=problems)
+    return docs

@@ -12,8 +12,7 @@ from pathlib import Path
 from . import __version__
 from .activities import audio_file, resolve_audio
 from .activities import select as select_activities
-from .attribution import keep_stock_terms
-from .brand import commercial_problems
+from .attribution import load_sources
 from .cards import layout_faces
 from .catalogs import DocTranslation, Edition, Review, load_catalogs
 from .config import Pack, load_pack
@@ -83,10 +82,7 @@ def build(pack_path: Path, *, languages: list[str] | None = None, out_dir: Path 
     # a first build starts its workers now, so that they import WeasyPrint while we load
     with Renderer(jobs, warm=not (target / "manifest.json").is_file()) as renderer:
         langs = select_languages(config, languages)
-        docs = load_content(config.content_dir, list(config.documents), list(config.cards))  # -> segments
-        docs = [keep_stock_terms(doc) for doc in docs]              # a copied stock source keeps its terms
-        if problems := commercial_problems(config.use, docs, config.path):  # the sources' terms
-            raise ConfigError("", problems=problems)
+        docs = load_sources(config)                         # -> segments; the sources' terms kept
         editions = load_catalogs(config.locales_dir, langs, docs)         # PO files -> translations
         checked = catalog_key(config, langs)
         if not draft and checked != previous_header(target).get("catalogs"):

@@ -15,10 +15,10 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table
 
-from ..attribution import keep_stock_terms
-from ..brand import CATEGORIES, CONTACT_FIELDS, LOGO_TYPES, MAX_LOGO, commercial_problems, svg_problem
+from ..attribution import load_sources
+from ..brand import CATEGORIES, CONTACT_FIELDS, LOGO_TYPES, MAX_LOGO, svg_problem
 from ..config import CARD_SIZES, PAPERS, Pack, load_pack
-from ..content import load_content, parse_document
+from ..content import parse_document
 from ..errors import ConfigError, ContentError, PackbuilderError, Problem
 from .settings import Settings
 
@@ -282,18 +282,23 @@ def validate(doc: tomlkit.TOMLDocument, folder: Path, pf: PackForm) -> Pack | No
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(tomlkit.dumps(doc))
         config = load_pack(Path(tmp))
-        docs = load_content(config.content_dir, list(config.documents), list(config.cards))
-        docs = [keep_stock_terms(doc) for doc in docs]         # as the build: a copy keeps its terms
-        problems = commercial_problems(config.use, docs, config.path)
-        if problems:
-            raise ConfigError("", problems=problems)
-        return config
     except PackbuilderError as exc:
         for problem in exc.as_problems():
             file_problem(pf, problem)
         return None
     finally:
         os.unlink(tmp)
+    try:
+        load_sources(config)                       # as the build: the sources' terms against the use
+        return config
+    except ConfigError as exc:
+        for problem in exc.problems:
+            pf.add_error("pack.use", problem.message)
+        return None
+    except PackbuilderError as exc:
+        for problem in exc.as_problems():
+            file_problem(pf, problem)
+        return None
 
 
 def file_problem(pf: PackForm, problem: Problem) -> None:
@@ -301,8 +306,6 @@ def file_problem(pf: PackForm, problem: Problem) -> None:
     match = KEY.match(problem.message)
     if match:
         pf.add_error(match.group(1), problem.message[match.end():])
-    elif "commercial" in problem.message:
-        pf.add_error("pack.use", problem.message)
     else:
         pf.general.append(problem.message)
 
