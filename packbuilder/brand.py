@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,13 +133,8 @@ def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = 
             bad("brand.logo", f"the path {value!r} {why}")
         elif not path.is_file():
             bad("brand.logo", f"the path {value!r} isn't an existing file")
-        elif path.suffix.lower() not in LOGO_TYPES:
-            bad("brand.logo", f"{value!r} must be an SVG or PNG file")
-        elif path.stat().st_size > MAX_LOGO:
-            bad("brand.logo", f"{value!r} is {path.stat().st_size // 1024} KB; a logo must be under "
-                              f"{MAX_LOGO // 1024} KB")
-        elif why := (svg_problem if path.suffix.lower() == ".svg" else png_problem)(path.read_bytes()):
-            bad("brand.logo", f"{value!r}: {why}")
+        elif why := logo_problem(value, path.stat().st_size, path.read_bytes):
+            bad("brand.logo", why)
         else:
             logo = path
     contact = _contact(data.get("contact", {}), bad)
@@ -226,6 +222,19 @@ def parse_services(items, bad) -> tuple[Service, ...]:  # type: ignore[no-untype
         services.append(Service(name, category, phone, _text(item, "address", f"{where}.address", bad),
                                 parse_hours(item.get("hours", ""), f"{where}.hours", bad), dict(notes)))
     return tuple(services)
+
+
+def logo_problem(name: str, size: int, read: Callable[[], bytes]) -> str | None:
+    """Return what is wrong with a logo named ``name`` of ``size`` bytes, or None: its type, its
+    size, then (read only if small enough) what it holds: an unsafe SVG, a PNG that is no PNG."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOGO_TYPES:
+        return f"{name!r} must be an SVG or PNG file"
+    if size > MAX_LOGO:
+        return f"{name!r} is {size // 1024} KB; a logo must be under {MAX_LOGO // 1024} KB"
+    if why := (svg_problem if suffix == ".svg" else png_problem)(read()):
+        return f"{name!r}: {why}"
+    return None
 
 
 def commercial_problems(use: str, docs, path: Path) -> list[Problem]:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..brand import LOGO_TYPES, MAX_LOGO
 from ..errors import PackbuilderError
 from . import packform as pfm
 from . import store
@@ -69,7 +70,7 @@ def copy_pack(settings, source: Path, name: str) -> Path:  # type: ignore[no-unt
     for key, value in pfm.own_paths(target.parent, settings).items():
         doc["paths"][key] = value
     logo = doc.get("brand", {}).get("logo")
-    if isinstance(logo, str) and (found := _inside(source.parent, logo)) and found.suffix.lower() in (".svg", ".png"):
+    if isinstance(logo, str) and (found := _inside(source.parent, logo)) and found.suffix.lower() in LOGO_TYPES:
         shutil.copyfile(found, target.parent / f"logo{found.suffix.lower()}")
         doc["brand"]["logo"] = f"logo{found.suffix.lower()}"
     pfm.write_atomic(target, tomlkit.dumps(doc).encode())
@@ -162,7 +163,7 @@ def upload_of(upload: UploadFile) -> tuple[str, bytes] | None:
     if not upload.filename:
         return None
     upload.file.seek(0)
-    return upload.filename, upload.file.read(pfm.MAX_LOGO + 1)
+    return upload.filename, upload.file.read(MAX_LOGO + 1)
 
 
 def move_row(rows: list, verb: str, i: int) -> None:

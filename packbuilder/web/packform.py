@@ -16,7 +16,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from ..attribution import load_sources
-from ..brand import CATEGORIES, CONTACT_FIELDS, LOGO_TYPES, MAX_LOGO, svg_problem
+from ..brand import CATEGORIES, CONTACT_FIELDS, logo_problem
 from ..config import CARD_SIZES, PAPERS, Pack, load_pack
 from ..content import parse_document
 from ..errors import ConfigError, ContentError, PackbuilderError, Problem
@@ -262,16 +262,9 @@ def check_logo(filename: str, data: bytes) -> tuple[str, str | None]:
         return "", None
     if "/" in filename or "\\" in filename or ".." in filename or filename.startswith("."):
         return "", f"the file name {filename[:80]!r} must be a plain file name, not a path"
-    suffix = Path(filename).suffix.lower()
-    if suffix not in LOGO_TYPES:
-        return "", f"{filename!r} must be an SVG or PNG file"
-    if len(data) > MAX_LOGO:
-        return "", f"{filename!r} is {len(data) // 1024} KB; a logo must be under {MAX_LOGO // 1024} KB"
-    if suffix == ".png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "", f"{filename!r} is not a PNG image"
-    if suffix == ".svg" and (why := svg_problem(data)):
-        return "", f"{filename!r}: {why}"
-    return suffix, None
+    if why := logo_problem(filename, len(data), lambda: data):     # the CLI's checks, the CLI's words
+        return "", why
+    return Path(filename).suffix.lower(), None
 
 
 def validate(doc: tomlkit.TOMLDocument, folder: Path, pf: PackForm) -> Pack | None:
