@@ -37,9 +37,9 @@ def dist_of(settings, name: str) -> tuple[Path, str]:  # type: ignore[no-untyped
     return store.pack_dist(settings, built), built
 
 
-def materials(settings, name: str, manifest: dict, lang: str) -> dict[str, list[Material]]:  # type: ignore[no-untyped-def]
-    """Return the pack's files in ``lang`` by group (handouts, cards, activities, other)."""
-    folder, built = dist_of(settings, name)
+def materials(settings, built: str, manifest: dict, lang: str) -> dict[str, list[Material]]:  # type: ignore[no-untyped-def]
+    """Return the files in ``lang`` of the pack built as ``built``, by group (handouts, cards,
+    activities, other)."""
     groups: dict[str, list[Material]] = {g: [] for g, _ in GROUPS}
     sheets: dict[str, list[tuple[str, str]]] = {}
     for entry in manifest.get("files", []):
@@ -75,7 +75,7 @@ async def show(request: Request, name: str) -> Response:
     manifest = store.manifest(settings, built)
     offered = tuple(manifest.get("languages", [])) if manifest else ("en",)
     lang = page_language(request, offered if "en" in offered else offered + ("en",))
-    groups = await run_in_threadpool(materials, settings, name, manifest, lang) if manifest else {}
+    groups = await run_in_threadpool(materials, settings, built, manifest, lang) if manifest else {}
     context = {"pack": name, "manifest": manifest, "groups": groups, "group_keys": GROUPS,
                "pack_languages": [language(c) for c in offered], "material_lang": language(lang),
                "packs": sorted(store.pack_files(settings))}

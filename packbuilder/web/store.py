@@ -151,7 +151,17 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def pack_name_in(path: Path) -> str:
-    """Return the name a pack config gives itself (its file's name when it says none)."""
+    """Return the name a pack config gives itself (its file's name when it says none); the file
+    is read again only when it changes (every library page and thumbnail asks)."""
+    try:
+        st = path.stat()
+        return _pack_name_in(path, st.st_mtime_ns, st.st_size)
+    except OSError:
+        return _pack_name_in(path, 0, 0)
+
+
+@lru_cache(maxsize=64)
+def _pack_name_in(path: Path, mtime: int, size: int) -> str:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         name = data.get("pack", {}).get("name")
