@@ -39,6 +39,16 @@ REVEALING = {
                 "避孕套", "润滑", "客人", "顾客", "嫖", "约会", "陪侍", "按摩", "色情", "艾滋", "减害", "减少伤害",
                 "街头", "毒品", "警察", "执法", "逮捕", "恋物"]}
 NEUTRAL_NAME_MAX = 60
+#: Where the organisation's line (logo, "Adapted and distributed by …", website) prints, by layout;
+#: the rest of the contact block (phone, text line, hours, email) prints only on the places
+#: ``[brand] contact_on`` names. By default the wallet cards (what a client carries) and the
+#: contents sheet (the pack's cover): details that change print where they are used, and a new
+#: phone number re-renders those files, not every handout.
+CONTACT_PLACES = {"card": "cards", "contents": "contents", "handout": "handouts", "activity": "activities",
+                  "index": "index"}
+PLACES = tuple(CONTACT_PLACES.values())
+CONTACT_ON = ("cards", "contents")
+ALWAYS_PRINTED = ("website",)
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,20 @@ class Brand:
     revealing: dict[str, list[str]] = field(default_factory=dict)
     discreet_name: str = ""                 # on a discreet card's outside: a neutral name...
     discreet_phone: str = ""                # ...and number, if the organisation wants them
+    contact_on: tuple[str, ...] = CONTACT_ON     # where the phone, text line, hours and email print
 
     def contact_for(self, lang: str) -> dict[str, str | Hours]:
         """Return the contact block in ``lang``: the shared fields, with that language's overrides."""
         return {**self.contact.get("", {}), **self.contact.get(lang, {})}
+
+    def printed_contact(self, lang: str, layout: str) -> dict[str, str | Hours]:
+        """Return the contact fields a ``layout`` prints in ``lang``: all of them where
+        ``contact_on`` names the layout's place, the website alone elsewhere, none on the credits."""
+        place = CONTACT_PLACES.get(layout)
+        if place is None:
+            return {}
+        contact = self.contact_for(lang)
+        return contact if place in self.contact_on else {k: v for k, v in contact.items() if k in ALWAYS_PRINTED}
 
     def is_discreet(self, card: str) -> bool:
         return "*" in self.discreet or card in self.discreet
@@ -158,7 +178,13 @@ def parse_brand(data: dict, folder: Path, bad, roots: tuple[Path, ...] | None = 
     if discreet_phone and not PHONE.match(discreet_phone):
         bad("brand.discreet_phone", f"{discreet_phone!r} is not a phone number (digits, spaces, + - ( ) . only; "
                                     "no letters)")
-    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing, discreet_name, discreet_phone)
+    contact_on = data.get("contact_on", list(CONTACT_ON))
+    if not isinstance(contact_on, list) or not all(isinstance(x, str) and x in PLACES for x in contact_on):
+        bad("brand.contact_on", f"must be a list of where the phone, text line, hours and email print, "
+                                f"from {', '.join(repr(p) for p in PLACES)} (default {list(CONTACT_ON)!r})")
+        contact_on = list(CONTACT_ON)
+    return Brand(name, logo, primary, accent, contact, tuple(discreet), revealing, discreet_name, discreet_phone,
+                 tuple(p for p in PLACES if p in contact_on))
 
 
 CONTACT_FIELDS = ("phone", "text", "website", "hours", "email")

@@ -18,7 +18,7 @@ PAPERS = {"letter": "letter", "a4": "A4"}
 KNOWN = {
     "pack": {"name", "title", "languages", "documents", "paper", "use"},
     "brand": {"name", "logo", "primary", "accent", "contact", "discreet", "revealing_words", "discreet_name",
-              "discreet_phone"} | CREDIT_KEYS,
+              "discreet_phone", "contact_on"} | CREDIT_KEYS,
     "services": set(),
     "paths": {"content", "locales", "layouts", "assets"},
     "cards": {"include", "size", "sheets"},

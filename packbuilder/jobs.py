@@ -102,10 +102,11 @@ def job_key(job: Job, s: Setting) -> str:
              # the brand, less what this output cannot print: the contact is keyed below, and the
              # neutral name and number of a discreet card are on cards only
              "brand": [{k: v for k, v in s.config.brand.__dict__.items()
-                        if k != "contact" and (job.layout == "card" or k not in ("discreet_name", "discreet_phone"))},
+                        if k not in ("contact", "contact_on")
+                        and (job.layout == "card" or k not in ("discreet_name", "discreet_phone"))},
                        hashlib.sha256(s.config.brand.logo.read_bytes()).hexdigest() if s.config.brand.logo else ""],
-             # the contact block in each language the output prints; the credits print none
-             "contact": [] if job.layout == "credits" else [s.config.brand.contact_for(lang.code) for lang, _ in langs],
+             # the contact fields the output prints, in each of its languages (brand.contact_on)
+             "contact": [s.config.brand.printed_contact(lang.code, job.layout) for lang, _ in langs],
              "fonts": [s.fonts[lang.code].key for lang, _ in langs], "lang": job.lang.code,
              "grid_font": s.fonts[GRID].key if GRID in s.fonts and prints_grid(job) else "",
              "ui": {k: job.edition.ui(k) for k in STRINGS}, "services": repr(s.config.services)}
@@ -158,7 +159,7 @@ def brand_context(job: Job, s: Setting) -> dict:
     from .hours import text
     brand, code, ui = s.config.brand, job.lang.code, job.edition.ui
     return {"brand": brand, "logo": logo_uri(brand.logo) if brand.logo else "",
-            "contact": {k: text(v, code, ui) for k, v in brand.contact_for(code).items()},
+            "contact": {k: text(v, code, ui) for k, v in brand.printed_contact(code, job.layout).items()},
             "hours": lambda value: text(value, code, ui)}
 
 

@@ -145,6 +145,19 @@ def test_every_brand_problem_is_reported_at_once(tmp_path):
         assert expected in text, expected
 
 
+def test_where_the_contact_prints_is_checked(tmp_path):
+    path = write_pack(tmp_path, '[brand]\nname = "Org"\ncontact_on = ["cards", "everywhere"]\n')
+    with pytest.raises(ConfigError) as info:
+        load_pack(path)
+    assert any("brand.contact_on" in line and "'handouts'" in line for line in info.value.lines())
+    brand = load_pack(write_pack(tmp_path, '[brand]\nname = "Org"\n[brand.contact]\nphone = "+1 401-555-0100"\n'
+                                            'website = "https://example.org"\n')).brand
+    assert brand.contact_on == ("cards", "contents")
+    assert brand.printed_contact("en", "card") == {"phone": "+1 401-555-0100", "website": "https://example.org"}
+    assert brand.printed_contact("en", "handout") == {"website": "https://example.org"}
+    assert brand.printed_contact("en", "credits") == {}
+
+
 @pytest.mark.parametrize("logo, expected", [
     ("../outside.svg", "outside the pack's folder"),
     ("/etc/hostname", "outside the pack's folder"),

@@ -196,14 +196,25 @@ def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path):
     pack_file.write_text(text + '\n[brand.contact.zh_Hans]\nphone = "+1 401-555-0170"\n')
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and re.search(r"outputs built\s*│ 0 ", stdout), stdout
-    # the shared number: every output that prints the contact, not the credits
-    pack_file.write_text(re.sub(r'^phone = "\+1 401-555-0142"', 'phone = "+1 401-555-0171"', text, count=1, flags=re.M))
+    # the shared number: the cards and the contents sheet print it (brand.contact_on's default);
+    # the handouts, activity sheets, index and credits do not, and are reused
+    changed = re.sub(r'^phone = "\+1 401-555-0142"', 'phone = "+1 401-555-0171"', text, count=1, flags=re.M)
+    pack_file.write_text(changed)
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
-    assert code == 0 and "reused es/credits.pdf" in stdout, stdout
+    assert code == 0, stdout
     second = tree(tmp_path / "dist/example-branded")
-    assert first["es/credits.pdf"] == second["es/credits.pdf"]
-    assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
+    remade = sorted(p for p in first if first[p] != second[p] and p.endswith(".pdf"))
+    assert remade and all(p.startswith("es/cards/") or p == "es/contents.pdf" for p in remade), remade
+    assert len(remade) == len([p for p in first if p.startswith("es/cards/")]) + 1, remade
     assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/cards/provider-card.pdf")
+    assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/contents.pdf")
+    brief = pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
+    assert "401-555" not in brief and "example.org/harbor-light" in brief      # the website prints everywhere
+    # an organisation that wants the number on every handout says so
+    pack_file.write_text(changed.replace('discreet_phone =', 'contact_on = ["cards", "contents", "handouts"]\ndiscreet_phone =', 1))
+    code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
+    assert code == 0 and "reused es/cards/provider-card.pdf" in stdout and "reused es/credits.pdf" in stdout, stdout
+    assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
 
 
 def test_the_index_follows_the_activities_the_pack_includes(tmp_path):

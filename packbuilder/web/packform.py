@@ -16,7 +16,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from ..attribution import load_sources
-from ..brand import CATEGORIES, CONTACT_FIELDS, logo_problem
+from ..brand import CATEGORIES, CONTACT_FIELDS, CONTACT_ON, PLACES, logo_problem
 from ..config import CARD_SIZES, PAPERS, Pack, load_pack
 from ..content import parse_document
 from ..errors import ConfigError, ContentError, PackbuilderError, Problem
@@ -103,7 +103,8 @@ def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
         "pack.use": pack.get("use", "non-commercial"), "cards.include": cards.get("include", []),
         "cards.size": cards.get("size", "business-us"), "brand.name": brand.get("name", ""),
         "brand.primary": brand.get("primary", "#0b5e63"), "brand.accent": brand.get("accent", "#f2e8d5"),
-        "brand.discreet": ["*"] if brand.get("discreet") is True else brand.get("discreet", [])}
+        "brand.discreet": ["*"] if brand.get("discreet") is True else brand.get("discreet", []),
+        "brand.contact_on": brand.get("contact_on", list(CONTACT_ON))}
     for key, value in brand.get("contact", {}).items():
         if isinstance(value, dict) and key not in CONTACT_FIELDS:          # a language's own contact
             values.update({f"brand.contact.{key}.{k}": hours_to_form(v) if k == "hours" else v
@@ -121,7 +122,7 @@ def read_form(path: Path, name: str) -> tuple[PackForm, tomlkit.TOMLDocument]:
 
 def form_from_post(name: str, form, langs: list[str]) -> PackForm:  # type: ignore[no-untyped-def]
     """Return the PackForm a submitted form describes (nothing validated yet)."""
-    lists = ("pack.languages", "pack.documents", "cards.include", "brand.discreet")
+    lists = ("pack.languages", "pack.documents", "cards.include", "brand.discreet", "brand.contact_on")
     values: dict[str, object] = {k: [str(v) for v in form.getlist(k)] for k in lists}
     for key in ("pack.title", "pack.paper", "pack.use", "cards.size", "brand.name", "brand.primary",
                 "brand.accent"):
@@ -164,6 +165,12 @@ def apply(doc: tomlkit.TOMLDocument, pf: PackForm, paths: dict[str, str], logo: 
     _set(brand, "logo", logo)
     discreet = v.get("brand.discreet") or []
     _set(brand, "discreet", True if discreet == ["*"] else discreet)
+    places = [p for p in PLACES if p in (v.get("brand.contact_on") or [])]
+    if "contact_on" in brand:                # none ticked is a choice too: [] is kept, not removed
+        if sorted(_plain(brand.item("contact_on"))) != sorted(places):
+            brand["contact_on"] = places
+    elif places != list(CONTACT_ON):         # the default is not written into a file that lacks it
+        brand["contact_on"] = places
     wanted: dict[str, object] = {}
     for key, value in sorted(v.items()):
         if key.startswith("brand.contact.") and key.count(".") in (2, 3) and value not in ("", None):
@@ -317,4 +324,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-CHOICES = {"paper": PAPERS, "size": CARD_SIZES, "categories": CATEGORIES, "contact": CONTACT_FIELDS}
+CHOICES = {"paper": PAPERS, "size": CARD_SIZES, "categories": CATEGORIES, "contact": CONTACT_FIELDS,
+           "contact_on": [("cards", "Wallet cards (the back)"), ("contents", "Contents sheet (the pack's cover)"),
+                          ("handouts", "Handouts"), ("activities", "Activity sheets"), ("index", "Index")]}

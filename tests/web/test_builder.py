@@ -112,6 +112,19 @@ def test_saving_an_unchanged_form_leaves_the_file_as_it_was(site) -> None:  # ty
     assert load_pack(pack).languages == ("en", "zh_Hans", "es")
 
 
+def test_where_the_contact_prints_is_a_choice_on_the_form(site) -> None:  # type: ignore[no-untyped-def]
+    c, root, _ = site
+    pack = root / "packs/harbor/pack.toml"
+    page = c.get("/packs/harbor").text
+    assert 'name="brand.contact_on" value="cards" checked' in page and 'name="brand.contact_on" value="handouts">' in page
+    r = c.post("/packs/harbor", data=form(c, **{"brand.contact_on": ["cards", "contents", "handouts"], "action": "save"}),
+               follow_redirects=False)
+    assert r.status_code == 303 and load_pack(pack).brand.contact_on == ("cards", "contents", "handouts")
+    r = c.post("/packs/harbor", data=form(c, **{"brand.contact_on": [], "action": "save"}), follow_redirects=False)
+    assert r.status_code == 303 and "contact_on = []" in pack.read_text()      # none ticked: kept as none
+    assert load_pack(pack).brand.contact_on == ()
+
+
 def test_a_preview_that_cannot_render_says_why_without_javascript(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from packbuilder.errors import RenderError
     from packbuilder.web import builder
