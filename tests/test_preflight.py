@@ -152,3 +152,23 @@ def test_cards_are_set_at_8_pt_or_more_in_every_language(default_pack: Path):
             continue
         for page in read_pdf(card.read_bytes()):
             assert body_size([page], above=7.05) >= 8.0 - 0.05, card
+
+
+def test_a_card_sheets_margins_are_read_as_boxes_and_text_near_the_edge_is_named(example_pack: Path):
+    from packbuilder.preflight.reader import MM, read_pdf
+    # a caption 2 mm from the paper edge, among text well inside it: named, with its words
+    planted = sheet('<style>@page { size: A4; margin: 0 }</style>'
+                    '<p style="position:absolute; left:2mm; top:40mm; margin:0">Tarjetas de bolsillo</p>'
+                    '<p style="position:absolute; left:40mm; top:80mm; margin:0">Texto lejos del borde</p>')
+    found = checks(preflight_files([("es/cards/x-sheet-a4.pdf", pdf(planted), "card-sheet")]).findings,
+                   "es/cards/x-sheet-a4.pdf")
+    assert len(found["printable-area"]) == 1
+    assert found["printable-area"][0].message.startswith("'Tarjetas de bolsillo' is 2.")
+    assert "mm from the paper edge; office printers leave 6 mm unprinted" in found["printable-area"][0].message
+    # on every real sheet, the boxes put the ink where the characters do
+    for path in sorted(example_pack.glob("example-branded/*/cards/*-sheet-*.pdf")):
+        data = path.read_bytes()
+        for chars, boxes in zip(read_pdf(data), read_pdf(data, boxes_only=True)):
+            def gap(page):  # type: ignore[no-untyped-def]
+                return min(min(ln.x0, ln.y0, page.width - ln.x1, page.height - ln.y1) for ln in page.lines) / MM
+            assert abs(gap(chars) - gap(boxes)) < 0.05, path

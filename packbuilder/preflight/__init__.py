@@ -87,13 +87,14 @@ def kind_of(path: str) -> str:
 
 def check_pdf(path: str, data: bytes, kind: str) -> FileReport:
     """Run every check on one PDF."""
-    pages = read_pdf(data)
     if kind == "card-sheet":              # the cards are checked in their own PDF; here, the paper
+        pages = read_pdf(data, boxes_only=True)       # its margins need where ink is, not its type
         findings = [f for page in pages for f in safe_area(path, page, kind)]
     else:
+        pages = read_pdf(data)
         findings = [f for page in pages for check in PAGE_CHECKS for f in check(path, page, kind)]
         findings += [f for check in DOCUMENT_CHECKS for f in check(path, pages, kind)]
-    smallest = min((ln.smallest for p in pages for ln in p.lines), default=0.0)
+    smallest = min((ln.smallest for p in pages for ln in p.lines if ln.smallest), default=0.0)  # 0: not measured
     return FileReport(path, kind, len(pages), smallest, findings)
 
 
