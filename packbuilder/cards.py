@@ -1,12 +1,14 @@
 """Wallet cards: each face laid out on its own, checked to fit, then imposed on sheets."""
 from __future__ import annotations
 
+import hashlib
+
 from markupsafe import Markup
 
 from .content import Document
 from .errors import FitError, Problem
 from .impose import CARD_SIZES, CardSize, grid, impose, marks_html
-from .jobs import brand_context, job_key, printed_links
+from .jobs import brand_context, code_hash, job_key, layout_hash, printed_links
 from .markup import plain_text
 from .pack import Output
 from .render import Tally, document_pdf, render_document, render_html, translator
@@ -18,6 +20,7 @@ FACES = ("front", "back")
 # before the face is reported as not fitting.
 SIZES = (9.0, 8.75, 8.5, 8.25, 8.0)
 LEADING, TIGHT = 1.22, 1.1
+SETTINGS = [(size, LEADING) for size in SIZES] + [(SIZES[-1], TIGHT)]
 
 
 def card_css(size: str, face: str, font_stack: str, fonts_css: str, brand_css: str = "",
@@ -53,10 +56,24 @@ def card_context(job, s, t) -> dict:  # type: ignore[no-untyped-def]
             "plain": lambda seg: plain_text(translation.get(seg) or seg.text)}
 
 
-def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally]:  # type: ignore[no-untyped-def]
+def fit_context(job, s) -> str:  # type: ignore[no-untyped-def]
+    """Return a hash of what shapes a face besides its HTML: packbuilder's code, the card
+    layout's files, the fonts; a fit hint made under another context is not used."""
+    parts = [code_hash(), layout_hash(s.config.layouts_dir, "card"), s.fonts[job.lang.code].key,
+             s.print_shop, s.config.card_size]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Problem], Tally, dict]:  # type: ignore[no-untyped-def]
     """Lay out both faces, each at the largest size that fits its safe area; return (documents,
-    fit problems, tally). ``draft_fit`` stamps a face that does not fit even at 8 pt."""
+    fit problems, tally, the fit hint for the next build). ``draft_fit`` stamps a face that does
+    not fit even at 8 pt. The job's hint from the last build (``job.hints["fit"]``) says where
+    each face ended: see search_face."""
     doc, tally = job.doc, Tally()
+    context = fit_context(job, s)
+    previous = (job.hints or {}).get("fit") or {}
+    hints = previous.get("faces", {}) if previous.get("context") == context else {}
+    made: dict = {"context": context, "faces": {}}
     t = translator(job.edition.docs[doc.id].get, job.lang.tag, tally)
     common = card_context(job, s, t)
     layouts = s.config.layouts_dir
@@ -74,14 +91,20 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
         def lay_out(text: str):  # type: ignore[no-untyped-def]
             return render_document(text, base_dir=layouts, stylesheets=sheets, roots=roots,
                                    job_name=f"{job.output} ({face})", cache=cache, print_shop=s.print_shop)
-        document = fit_face(lambda size, leading=LEADING: lay_out(html(False, size, leading)))
+        def digest(i: int) -> str:
+            return hashlib.sha256(html(False, *SETTINGS[i]).encode()).hexdigest()[:32]
+        hint = hints.get(face)
+        guess = hint[0] if isinstance(hint, list) and len(hint) == 2 and isinstance(hint[0], int) else None
+        document, index = search_face(lambda size, leading=LEADING: lay_out(html(False, size, leading)),
+                                      guess, guess is not None and 0 <= guess < len(SETTINGS) and digest(guess) == hint[1])
+        made["faces"][face] = [index, digest(index)] if index is not None else None
         if len(document.pages) > 1:
             problems.append(fit_problem(doc, job.lang.code, face, len(document.pages)))
             if draft_fit:
                 stamped = lay_out(html(True, SIZES[-1], TIGHT))
                 document = stamped.copy(stamped.pages[:1])
         documents.append(document)
-    return documents, problems, tally
+    return documents, problems, tally, made
 
 
 def face_fill(document) -> float:  # type: ignore[no-untyped-def]
@@ -100,14 +123,25 @@ def face_fill(document) -> float:  # type: ignore[no-untyped-def]
 
 
 def fit_face(lay_out):  # type: ignore[no-untyped-def]
-    """Return a face laid out at the largest of SIZES whose text stays inside the safe area.
+    """Return a face laid out at the largest of SETTINGS whose text stays inside the safe area
+    (see search_face)."""
+    return search_face(lay_out)[0]
 
-    The settings run from the largest size down to 8 pt, then 8 pt with the leading closed up.
-    A face that fits at the largest is laid out once; for the others, how far the largest
-    overflows says which setting to try first, and halving finds the best from there. A face
-    that does not fit even at the last comes back with a second page.
+
+def search_face(lay_out, guess: int | None = None, same: bool = False):  # type: ignore[no-untyped-def]
+    """Return (the face laid out at the largest of SETTINGS that fits its safe area, that
+    setting's index); a face that does not fit even at the last comes back with a second page
+    and None.
+
+    The settings run from the largest size down to 8 pt, then 8 pt with the leading closed up;
+    what fits is monotonic in them, so the answer is the first that fits. A face that fits at
+    the largest is laid out once; for the others, how far the largest overflows says which
+    setting to try first, and halving finds the best from there. ``guess`` is where the last
+    build of this face ended (its manifest's hint): tried first, then the one above it, so a
+    face whose text changed a little costs two layouts. ``same`` says the face's HTML and
+    everything else that shapes it are as they were: the guess is the answer, laid out once.
     """
-    settings = [(size, LEADING) for size in SIZES] + [(SIZES[-1], TIGHT)]
+    settings = SETTINGS
     laid: dict[int, object] = {}
 
     def fits(i: int) -> bool:
@@ -116,22 +150,36 @@ def fit_face(lay_out):  # type: ignore[no-untyped-def]
         return face_fill(laid[i]) <= 1.0
 
     last = len(settings) - 1
-    if fits(0):
-        return laid[0]
-    # how far the largest overflows says where to look first: text area grows with size squared
-    fill = face_fill(laid[0])
-    guess = SIZES[0] / fill ** 0.5 if fill < 2.0 else SIZES[-1]
-    first = next((i for i, (size, _) in enumerate(settings) if i and size <= guess + 0.01), last)
-    if fits(first):
-        low, high = 0, first            # low does not fit, high does
-    elif fits(last):
-        low, high = first, last
+    if guess is not None and 0 <= guess <= last:
+        if same:
+            return lay_out(*settings[guess]), guess
+        if fits(guess):
+            if guess == 0 or not fits(guess - 1):
+                return laid[guess], guess
+            if fits(0):
+                return laid[0], 0
+            low, high = 0, guess - 1          # low does not fit, high does
+        elif guess < last and fits(last):
+            low, high = guess, last
+        else:
+            return _overflowing(laid[last] if last in laid else lay_out(*settings[last])), None
     else:
-        return _overflowing(laid[last])
+        if fits(0):
+            return laid[0], 0
+        # how far the largest overflows says where to look first: text area grows with size squared
+        fill = face_fill(laid[0])
+        guessed = SIZES[0] / fill ** 0.5 if fill < 2.0 else SIZES[-1]
+        first = next((i for i, (size, _) in enumerate(settings) if i and size <= guessed + 0.01), last)
+        if fits(first):
+            low, high = 0, first            # low does not fit, high does
+        elif fits(last):
+            low, high = first, last
+        else:
+            return _overflowing(laid[last]), None
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (low, middle) if fits(middle) else (middle, high)
-    return laid[high]
+    return laid[high], high
 
 
 def _overflowing(document):  # type: ignore[no-untyped-def]
@@ -142,7 +190,7 @@ def _overflowing(document):  # type: ignore[no-untyped-def]
 def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-def]
     """Render a card: its two faces at card size, and an N-up sheet per paper size (a discreet
     card: folded.render_folded)."""
-    documents, problems, _ = layout_faces(job, s, env, cache, draft_fit=s.draft)
+    documents, problems, _, fit = layout_faces(job, s, env, cache, draft_fit=s.draft)
     if problems and not s.draft:
         raise FitError(f"{len(problems)} card face(s) do not fit", problems=problems)
     key = job_key(job, s)
@@ -150,7 +198,7 @@ def render_card(job, s, env, cache) -> list[Output]:  # type: ignore[no-untyped-
     front, back = documents
     card_pdf = document_pdf(front.copy(front.pages + back.pages), job_name=job.output,
                             created=created, identifier=key, print_shop=s.print_shop)
-    meta = {**card_meta(job, s), "key": key, "overflow": [p.message for p in problems]}
+    meta = {**card_meta(job, s), "key": key, "overflow": [p.message for p in problems], "fit": fit}
     title = plain_text(job.edition.docs[job.doc.id].get(job.doc.title) or job.doc.title.text)
     return [Output(job.output, card_pdf, {**meta, "pages": 2}),
             *card_sheets(job, s, cache, card_pdf, meta, CARD_SIZES[s.config.card_size], title, "print-cards")]
@@ -168,16 +216,55 @@ def card_sheets(job, s, cache, card_pdf: bytes, meta: dict, size: CardSize, titl
         g = grid(paper, size, gutter=s.print_shop)
         name = f"{job.output} sheet {paper}"
         caption = f"{title} · {job.lang.name} · {ui('per-sheet', count=str(g.count))} · {ui(how)}"
-        marks = render_document(marks_html(g, caption, job.lang.tag, fonts.stack, fonts.css, fold=fold),
-                                base_dir=s.config.layouts_dir, stylesheets=[],
-                                roots=[s.config.layouts_dir, s.cache_dir], job_name=name, cache=cache,
-                                print_shop=s.print_shop)
-        sheet = document_pdf(marks.copy(marks.pages * 2), job_name=name, created=created,
-                             identifier=meta["key"] + paper, print_shop=s.print_shop)
-        outputs.append(Output(job.output.replace(".pdf", f"-sheet-{paper}.pdf"), impose(card_pdf, sheet, g),
-                              {**meta, "layout": "card-sheet", "paper": paper, "per_sheet": g.count,
-                               "grid": [g.cols, g.rows], "pages": 2}))
+        html = marks_html(g, caption, job.lang.tag, fonts.stack, fonts.css, fold=fold)
+
+        def draw(html: str = html, name: str = name) -> bytes:
+            marks = render_document(html, base_dir=s.config.layouts_dir, stylesheets=[],
+                                    roots=[s.config.layouts_dir, s.cache_dir], job_name=name, cache=cache,
+                                    print_shop=s.print_shop)
+            return document_pdf(marks.copy(marks.pages * 2), job_name=name, created=created,
+                                identifier=hashlib.sha256(html.encode()).hexdigest(), print_shop=s.print_shop)
+        sheet = marks_pdf(s, html, created, draw)
+        outputs.append(Output(job.output.replace(".pdf", f"-sheet-{paper}.pdf"),
+                              impose(card_pdf, sheet, g, identifier=meta["key"] + paper),
+                              {**{k: v for k, v in meta.items() if k != "fit"}, "layout": "card-sheet", "paper": paper,
+                               "per_sheet": g.count, "grid": [g.cols, g.rows], "pages": 2}))
     return outputs
+
+
+#: Marks sheets older than this many days are removed from the cache when a new one is kept.
+MARKS_DAYS = 30
+
+
+def marks_pdf(s, html: str, created: str, draw) -> bytes:  # type: ignore[no-untyped-def]
+    """Return the crop-mark sheet ``html`` describes, as PDF, from the per-user cache beside the
+    font cache if it was drawn before by this packbuilder on this build date, else drawn by ``draw()``
+    and kept. A card whose text changes (a new phone number) keeps its sheets' marks and caption,
+    so its sheets cost an imposition, not a layout."""
+    import os
+    import time
+    folder = s.cache_dir.parent / "sheets"
+    key = hashlib.sha256(repr((code_hash(), created, s.print_shop, html)).encode()).hexdigest()[:40]
+    path = folder / f"{key}.pdf"
+    try:
+        data = path.read_bytes()
+        if data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"):
+            return data
+    except OSError:
+        pass
+    data = draw()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        old = time.time() - MARKS_DAYS * 86400
+        for stale in folder.glob("*.pdf"):
+            if stale.stat().st_mtime < old:
+                stale.unlink(missing_ok=True)
+    except OSError:                # a read-only cache: the sheet is drawn each time
+        pass
+    return data
 
 
 def card_meta(job, s) -> dict:  # type: ignore[no-untyped-def]

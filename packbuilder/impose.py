@@ -1,6 +1,7 @@
 """Cards on office paper: N-up sheets, crop marks outside the trim, backs mirrored for duplex."""
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -123,13 +124,14 @@ def marks_html(g: Grid, caption: str, lang: str, font_css: str, page_css: str, f
             f"<p>{escape(caption)}</p>{''.join(lines)}</body></html>")
 
 
-def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid) -> bytes:
+def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid, identifier: str = "") -> bytes:
     """Return a two-page sheet PDF: fronts on page 1, mirrored backs on page 2.
 
     ``card_pdf`` has the front and back at card size with bleed; ``sheet_pdf`` has two blank
     sheets with crop marks. Each face goes into the file once, as a Form XObject clipped to its
     trim box (the cards abut) or, with a gutter, to its bleed box, and is placed on the sheet with
-    ``q <translate> cm /Face Do Q``.
+    ``q <translate> cm /Face Do Q``. ``identifier`` is the sheet's permanent file identifier
+    (the first of its /ID); the second is a digest of it and the cards, so it changes with them.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
@@ -169,6 +171,10 @@ def impose(card_pdf: bytes, sheet_pdf: bytes, g: Grid) -> bytes:
         contents = raw.get_object()
         parts = list(contents) if isinstance(contents, ArrayObject) else [raw]
         sheet[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *parts, writer._add_object(after)])
+    if identifier:
+        from pypdf.generic import ByteStringObject
+        digest = hashlib.md5(identifier.encode() + card_pdf, usedforsecurity=False).hexdigest()
+        writer._ID = ArrayObject([ByteStringObject(identifier[:32].encode()), ByteStringObject(digest.encode())])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +43,9 @@ class Job:
     listing: tuple = ()              # a contents sheet: ((title, path, pages, formats), ...);
                                      # the index: ((language, title, path), ...)
     audios: tuple = ()               # a handout: ((activity name, Audio), ...) for its QR codes
+    # what the last build of this output learned (a card's fit settings): a hint that saves
+    # work, never part of the output's key
+    hints: dict | None = field(default=None, compare=False)
 
     @property
     def outputs(self) -> tuple[str, ...]:

@@ -145,3 +145,52 @@ def test_extract_writes_slot_and_budget_for_card_segments():
     text = (REPO / "locales/templates/safety-street.pot").read_text()
     assert "#. Slot: card front (fixed size). Length budget:" in text
     assert "Slot:" not in (REPO / "locales/templates/advocacy.pot").read_text()
+
+
+class _Face:
+    """A stand-in laid-out face for search_face: the index of the setting it was laid out at."""
+
+    def __init__(self, index: int, pages: int = 1) -> None:
+        self.index, self.pages = index, [None] * pages
+
+    def copy(self, pages):  # type: ignore[no-untyped-def]
+        return _Face(self.index, len(pages))
+
+
+@pytest.mark.parametrize("answer", [0, 1, 3, 5, None])
+def test_a_face_search_from_the_last_builds_setting_finds_what_a_full_search_finds(monkeypatch, answer):
+    from packbuilder import cards
+    n = len(cards.SETTINGS)
+    first_fit = n if answer is None else answer
+    monkeypatch.setattr(cards, "face_fill", lambda face: 0.5 if face.index >= first_fit else 1.5)
+    for guess in [None, *range(n)]:
+        calls: list[int] = []
+
+        def lay_out(size, leading=cards.LEADING):  # type: ignore[no-untyped-def]
+            calls.append(cards.SETTINGS.index((size, leading)))
+            return _Face(calls[-1])
+        face, index = cards.search_face(lay_out, guess)
+        assert index == answer, (guess, index)
+        assert (len(face.pages) == 2) == (answer is None)        # no setting fits: reported as overflow
+        if guess is not None and guess == answer:
+            assert len(calls) <= 2, calls                       # the last build's setting and the one above
+    calls = []
+    face, index = cards.search_face(lambda size, leading=cards.LEADING: calls.append(1) or _Face(3), 3, same=True)
+    assert index == 3 and calls == [1]                            # an unchanged face: laid out once
+
+
+def test_a_cards_sheets_keep_their_marks_and_say_which_version_they_are(tmp_path, font_cache):
+    pack_file = copy_repo(tmp_path / "repo") / "packs/example-branded/pack.toml"
+    out = tmp_path / "dist"
+    assert run_cli("build", "--pack", str(pack_file), "--out", str(out), "--lang", "es", "--quiet")[0] == 0
+    sheet = out / "example-branded/es/cards/provider-card-sheet-a4.pdf"
+    before, kept = PdfReader(sheet).trailer["/ID"], sorted((font_cache / "sheets").glob("*.pdf"))
+    pack_file.write_text(pack_file.read_text().replace('phone = "+1 401-555-0142"', 'phone = "+1 401-555-0188"'))
+    assert run_cli("build", "--pack", str(pack_file), "--out", str(out), "--lang", "es", "--quiet")[0] == 0
+    after = PdfReader(sheet).trailer["/ID"]
+    assert "401-555-0188" in pdftext(sheet)
+    assert sorted((font_cache / "sheets").glob("*.pdf")) == kept       # the marks and captions were reused
+    key = json.loads((out / "example-branded/manifest.json").read_text())
+    entry = next(f for f in key["files"] if f["path"] == "es/cards/provider-card-sheet-a4.pdf")
+    assert str(after[0]) == (entry["key"] + "a4")[:32] and str(after[0]) != str(before[0])
+    assert str(after[1]) != str(before[1])                        # the second identifier follows the content
