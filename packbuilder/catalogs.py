@@ -91,6 +91,7 @@ class Edition:
 
     lang: str
     docs: dict[str, DocTranslation]
+    _typeset: dict[str, str] = field(default_factory=dict, compare=False, repr=False)   # ui strings without values
 
     @property
     def draft(self) -> bool:
@@ -106,7 +107,11 @@ class Edition:
     def ui(self, key: str, **values: str) -> str:
         """Return a layout string as it prints: typeset for its language (quotation marks, CJK last lines)."""
         from .typeset import prepare
-        return prepare(*self.ui_text(key, **values))
+        if values:
+            return prepare(*self.ui_text(key, **values))
+        if key not in self._typeset:           # every output's key asks for every string
+            self._typeset[key] = prepare(*self.ui_text(key))
+        return self._typeset[key]
 
 
 def fill(template: str, values: dict[str, str]) -> str:
