@@ -10,6 +10,7 @@ import json
 import os
 from collections import Counter, deque
 from contextlib import contextmanager
+from dataclasses import replace
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Hashable, Iterator
@@ -27,6 +28,34 @@ Progress = Callable[[str, int, int, bool], None]      # (output, done, total, re
 Outcome = list[Output] | PackbuilderError
 
 _WORKER: dict = {}
+#: A process that builds again and again (a ``packbuilder serve`` build worker) keeps its render
+#: workers from one build to the next, with their fonts, shaping caches and stylesheets loaded;
+#: they start afresh after this many builds, so that what they hold cannot grow without end.
+KEEP_BUILDS = 25
+_KEPT: dict = {}                 # "renderer": the render pool kept for the next build (see keep_workers)
+
+
+def keep_workers() -> None:
+    """Keep the render workers between builds in this process (the server's build workers do)."""
+    import threading
+    from multiprocessing import util
+    if not _KEPT.get("on"):
+        _KEPT["on"] = True
+        # Stop them when this process ends, before anything waits for them: a process of a pool
+        # (a server's build worker) runs multiprocessing's finalizers and then joins its children,
+        # which would wait for ever on workers idling for the next build; a main process runs
+        # threading's exit hooks first, and one registered after concurrent.futures' runs before
+        # the pool's own (see Renderer.__exit__)
+        util.Finalize(None, release_workers, exitpriority=10)
+        getattr(threading, "_register_atexit", lambda f: None)(release_workers)
+
+
+def release_workers() -> None:
+    """Stop the render workers kept for the next build, if any."""
+    _KEPT["on"] = False
+    kept = _KEPT.pop("renderer", None)
+    if kept is not None:                 # idle workers: stop them as after a failure, at once
+        kept.__exit__(SystemExit)
 
 
 JOB_SECONDS = 120             # a job that takes longer is a hostile input, not a long document
@@ -66,7 +95,12 @@ def _render(token: str, setting: Setting, job: Job) -> list[Output]:
     once per build."""
     if _WORKER.get("token") != token:
         _import_weasyprint()
-        _WORKER.update(token=token, env=environment(setting.config.layouts_dir), cache=RenderCache())
+        # the caches hold only what is named by its content (subset fonts, stylesheets by path,
+        # size and time, images by URL), so a worker kept for the next build keeps them too
+        fresh = _WORKER.get("builds", KEEP_BUILDS) >= KEEP_BUILDS or _WORKER.get("layouts") != setting.config.layouts_dir
+        _WORKER.update(token=token, env=environment(setting.config.layouts_dir), layouts=setting.config.layouts_dir,
+                       cache=RenderCache() if fresh else _WORKER["cache"],
+                       builds=1 if fresh else _WORKER["builds"] + 1)
     with time_limit(JOB_SECONDS, job.output):
         outputs = render_one(job, setting, _WORKER["env"], _WORKER["cache"])
         check_outputs(job, outputs, setting.docs)        # every page shows its source, whatever the layout
@@ -123,13 +157,22 @@ class Renderer:
         self.setting: Setting | None = None
         self.queue: deque[Job] = deque()
         self.futures: dict[Future, Job] = {}
+        self.waiting: deque[Job] = deque()           # not yet handed to the pool
 
     def __enter__(self) -> Renderer:
+        kept = _KEPT.pop("renderer", None)
+        if kept is not None and kept.workers == self.workers and not getattr(kept.pool, "_broken", True):
+            self.pool, self.lifeline = kept.pool, kept.lifeline      # warm from the last build
+        elif kept is not None:                    # another size, or a worker died: stop them
+            kept.__exit__(SystemExit)
         if self.warm_start:
             self.warm()
         return self
 
     def __exit__(self, kind, *exc) -> None:  # type: ignore[no-untyped-def]
+        if kind is None and _KEPT.get("on") and self.pool is not None and not self.futures and not self.waiting:
+            _KEPT["renderer"] = self              # the next build in this process uses these workers
+            return
         if self.pool is not None:
             if kind is not None:                  # a failure or Ctrl-C: stop the workers now
                 for process in list(getattr(self.pool, "_processes", {}).values()):
@@ -161,18 +204,27 @@ class Renderer:
         self.token, self.setting = f"{os.getpid()}:{id(setting)}", setting
         self.serial = self.workers == 1 or expected <= 1 and self.pool is None
 
-    def submit(self, job: Job) -> None:
+    def submit(self, job: Job, first: bool = False) -> None:
+        """Queue ``job``; ``first`` puts it ahead of the jobs still waiting (a contents sheet
+        whose language is done starts next, rather than after every other language's cards)."""
         if self.serial:
-            self.queue.append(job)
+            self.queue.appendleft(job) if first else self.queue.append(job)
             return
         if self.pool is None:
             self.start_pool()
-        self.futures[self.pool.submit(_render, self.token, self.setting, job)] = job
+        self.waiting.appendleft(job) if first else self.waiting.append(job)
+        self._fill()
+
+    def _fill(self) -> None:
+        """Hand the pool a job per worker and one more, so that none idles and the rest can be reordered."""
+        while self.waiting and len(self.futures) <= self.workers:
+            job = self.waiting.popleft()
+            self.futures[self.pool.submit(_render, self.token, self.setting, job)] = job  # type: ignore[union-attr]
 
     def results(self) -> Iterator[tuple[Job, Outcome]]:
         """Yield (job, its outputs or the PackbuilderError it raised) as jobs finish, including
         jobs submitted while this runs."""
-        while self.queue or self.futures:
+        while self.queue or self.futures or self.waiting:
             if self.queue:
                 job = self.queue.popleft()
                 try:
@@ -180,9 +232,11 @@ class Renderer:
                 except PackbuilderError as exc:
                     yield job, exc
                 continue
+            self._fill()
             done, _ = wait(list(self.futures), return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: self.futures[f].output):
                 job = self.futures.pop(future)
+                self._fill()                        # the next job starts before this one is handled
                 try:
                     yield job, future.result()
                 except PackbuilderError as exc:
@@ -212,6 +266,12 @@ def reuse(job: Job, setting: Setting, target: Path, previous: dict[str, dict]) -
             return None
         outputs.append(Output(path, data, {k: v for k, v in entry.items() if k not in ("path", "sha256", "bytes")}))
     return outputs
+
+
+def with_hints(job: Job, previous: dict[str, dict]) -> Job:
+    """Return ``job`` carrying what its last build recorded that can save work (a card's fit)."""
+    entry = previous.get(job.output) or {}
+    return replace(job, hints={"fit": entry["fit"]}) if isinstance(entry.get("fit"), dict) else job
 
 
 def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Renderer,
@@ -262,7 +322,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
         if old is not None:
             finish(job, old, True)
         else:
-            renderer.submit(job)
+            renderer.submit(with_hints(job, previous), first=True)
 
     fresh = {job.output: reuse(job, setting, target, previous) for job in jobs}
     renderer.begin(setting, sum(1 for old in fresh.values() if old is None))
@@ -270,7 +330,7 @@ def render_all(jobs: list[Job], setting: Setting, target: Path, renderer: Render
         if (old := fresh[job.output]) is not None:
             finish(job, old, True)
     for job in sorted((j for j in jobs if fresh[j.output] is None), key=job_cost, reverse=True):
-        renderer.submit(job)
+        renderer.submit(with_hints(job, previous))
     for job, outcome in renderer.results():
         finish(job, outcome, False)
     if errors:

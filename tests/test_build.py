@@ -185,7 +185,7 @@ def test_the_build_date_comes_from_source_date_epoch(minimal, tmp_path, monkeypa
     assert json.loads((tmp_path / "minimal/manifest.json").read_text())["built"].startswith("2026-01-01")
 
 
-def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path):
+def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path, monkeypatch):
     repo = copy_repo(tmp_path / "repo")
     pack_file = repo / "packs/example-branded/pack.toml"
     pack, out = str(pack_file), str(tmp_path / "dist")
@@ -210,6 +210,13 @@ def test_a_contact_change_rebuilds_only_what_prints_that_contact(tmp_path):
     assert "401-555-0171" in pdftext(tmp_path / "dist/example-branded/es/contents.pdf")
     brief = pdftext(tmp_path / "dist/example-branded/es/brief-guide.pdf")
     assert "401-555" not in brief and "example.org/harbor-light" in brief      # the website prints everywhere
+    # what the rebuild reused (unchanged files, the cards' fit settings, the sheets' marks) leaves
+    # every byte as a build from nothing gives
+    with monkeypatch.context() as m:
+        m.setenv("PACKBUILDER_CACHE", str(tmp_path / "empty-cache"))       # no fonts, no marks kept
+        assert run_cli("build", "--pack", pack, "--out", str(tmp_path / "cold"), "--lang", "es", "--quiet")[0] == 0
+    cold = tree(tmp_path / "cold/example-branded")
+    assert [p for p in cold if p.endswith(".pdf") and cold[p] != second[p]] == []
     # an organisation that wants the number on every handout says so
     pack_file.write_text(changed.replace('discreet_phone =', 'contact_on = ["cards", "contents", "handouts"]\ndiscreet_phone =', 1))
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
@@ -242,3 +249,24 @@ def test_the_index_follows_the_activities_the_pack_includes(tmp_path):
     code, stdout, _ = run_cli("build", "--pack", pack, "--out", out, "--lang", "es")
     assert code == 0 and "built  index.pdf" in stdout, stdout
     assert "Autorreflexión: Lo que aporto" in words(pdftext(index))
+
+
+def test_a_process_that_builds_again_keeps_its_render_workers(tmp_path):
+    from packbuilder import scheduler
+    from packbuilder.build import build
+    scheduler.keep_workers()                      # what `packbuilder serve`'s build workers do
+    try:
+        build(REPO / "packs/default.toml", languages=["es"], out_dir=tmp_path / "a", jobs=2)
+        kept = scheduler._KEPT["renderer"]
+        processes = dict(kept.pool._processes)
+        assert len(processes) == 2 and all(p.is_alive() for p in processes.values())
+        build(REPO / "packs/default.toml", languages=["es"], out_dir=tmp_path / "b", jobs=2)
+        assert scheduler._KEPT["renderer"].pool is kept.pool and kept.pool._processes == processes
+        a, b = tree(tmp_path / "a/default"), tree(tmp_path / "b/default")
+        assert [p for p in a if p.endswith(".pdf") and a[p] != b[p]] == []     # warm workers, same bytes
+    finally:
+        scheduler.release_workers()
+    assert "renderer" not in scheduler._KEPT
+    for process in processes.values():
+        process.join(10)
+        assert not process.is_alive()

@@ -29,6 +29,8 @@ def _warm() -> None:
     import weasyprint  # noqa: F401 - each worker imports WeasyPrint once, then stays warm
 
     from .. import build  # noqa: F401
+    from ..scheduler import keep_workers
+    keep_workers()          # each build's render workers stay for the next: fonts and caches warm
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -94,29 +96,69 @@ class BuildState:
 
 
 class Runner:
-    """The server's build pool: ``workers`` warm processes and at most ``queue_limit`` waiting."""
+    """The server's build pool: ``workers`` warm processes and at most ``queue_limit`` waiting.
+
+    Each worker is a process of its own (a one-process pool), so that a pack's next build goes
+    back to the worker that built it last, when that worker is free: its render workers are
+    still running there, with the pack's fonts loaded and its card sheets drawn
+    (scheduler.keep_workers). A build goes elsewhere rather than wait for its own worker.
+    """
 
     def __init__(self, data_dir: Path, workers: int = 2, queue_limit: int = 4) -> None:
         self.folder = data_dir / "builds"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.workers, self.limit = max(1, workers), queue_limit
-        self._pool: ProcessPoolExecutor | None = None
+        self._slots: list[ProcessPoolExecutor | None] = [None] * self.workers
+        self.load = [0] * self.workers                   # calls handed to each worker, not yet done
+        self.home: dict[str, int] = {}                   # pack -> the worker that built it last
         self._lock = threading.Lock()
         self.builds: dict[str, BuildState] = {}
         self.active: dict[str, BuildState] = {}          # pack -> its running or waiting build
 
-    @property
-    def pool(self) -> ProcessPoolExecutor:
+    def _slot(self, i: int) -> ProcessPoolExecutor:
+        """Return worker ``i``'s pool, started (again, if its process died) when needed."""
+        pool = self._slots[i]
+        if pool is None or getattr(pool, "_broken", False):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            pool = self._slots[i] = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                        initializer=_warm)
+        return pool
+
+    def _pick(self, pack: str | None) -> int:
+        """Return the worker for a call: the pack's own if it is free, else a free one (the one
+        fewest other packs call their own), else the least busy (the pack's own first)."""
+        home = self.home.get(pack) if pack else None
+        if home is not None and self.load[home] == 0:
+            return home
+        claims = [sum(1 for h in self.home.values() if h == i) for i in range(self.workers)]
+        return min(range(self.workers), key=lambda i: (self.load[i], i != home, claims[i], i))
+
+    def _submit(self, pack: str | None, fn, *args) -> Future:  # type: ignore[no-untyped-def]
         with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_warm)
-            return self._pool
+            i = self._pick(pack)
+            self.load[i] += 1
+            if pack:
+                self.home[pack] = i
+            pool = self._slot(i)
+        try:               # not under the lock: a pool that breaks runs the callbacks, which take it
+            future = pool.submit(fn, *args)
+        except BaseException:
+            self._done(i)
+            raise
+        future.add_done_callback(lambda f, i=i: self._done(i))
+        return future
+
+    def _done(self, i: int) -> None:
+        with self._lock:
+            self.load[i] -= 1
 
     def warm(self) -> None:
         """Start the workers now, so that the first build or preview does not wait for imports."""
-        for _ in range(self.workers):
-            self.pool.submit(int)
+        for i in range(self.workers):
+            with self._lock:
+                pool = self._slot(i)
+            pool.submit(int)
 
     def start(self, pack: str, pack_path: Path, out_dir: Path) -> BuildState:
         """Queue a build of ``pack``; return its state (the one already under way, if any)."""
@@ -132,7 +174,7 @@ class Runner:
                 raise Busy()
             state = BuildState(secrets.token_hex(8), pack, self.folder / f"{secrets.token_hex(8)}.json")
             self.builds[state.id], self.active[pack] = state, state
-        state.future = self.pool.submit(fn, *args, str(state.status_path))
+        state.future = self._submit(pack, fn, *args, str(state.status_path))
         state.future.add_done_callback(lambda f, s=state: self._finish(s, f))
         return state
 
@@ -152,8 +194,9 @@ class Runner:
 
     def submit(self, fn, *args):  # type: ignore[no-untyped-def]
         """Run ``fn(*args)`` in a warm worker (a preview); return its Future."""
-        return self.pool.submit(fn, *args)
+        return self._submit(None, fn, *args)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        for pool in self._slots:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)

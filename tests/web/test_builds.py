@@ -80,7 +80,7 @@ def test_build_streams_progress_and_shows_the_result(site) -> None:  # type: ign
 def test_the_queue_is_bounded_and_one_build_per_pack(tmp_path: Path) -> None:
     runner = Runner(tmp_path, workers=1, queue_limit=1)
     try:
-        first = runner.pool.submit(slow, 0)                       # start the worker
+        first = runner.submit(slow, 0)                            # start the worker
         first.result(timeout=60)
         a = runner.start_call("a", slow, 2)
         assert runner.start_call("a", slow, 2) is a               # same pack: that build
@@ -98,3 +98,22 @@ def test_busy_page(project: Path) -> None:
         token = csrf_of(c.get("/packs").text)
         r = c.post("/packs/default/build", data={"csrftoken": token})
         assert r.status_code == 503 and "Try again in a minute" in r.text
+
+
+def test_a_packs_next_build_goes_back_to_the_worker_that_built_it(tmp_path: Path) -> None:
+    runner = Runner(tmp_path, workers=2, queue_limit=2)
+    try:
+        a = runner.start_call("a", slow, 0)
+        a.future.result(timeout=60)
+        home = runner.home["a"]
+        runner.start_call("a", slow, 0).future.result(timeout=60)
+        assert runner.home["a"] == home                        # its render workers are warm there
+        b = runner.start_call("b", slow, 3)                     # the other worker is free: b goes there
+        assert runner.home["b"] != home
+        runner.start_call("c", slow, 3)                         # a takes a's worker...
+        assert runner.home["c"] == home
+        runner.start_call("a", slow, 0)                         # ...and a waits for the less busy one
+        assert sum(runner.load) == 3
+        b.future.result(timeout=60)
+    finally:
+        runner.close()
