@@ -10,7 +10,7 @@ from .errors import FitError, Problem
 from .impose import CARD_SIZES, CardSize, grid, impose, marks_html
 from .jobs import brand_context, code_hash, job_key, layout_hash, printed_links
 from .markup import plain_text
-from .pack import Output
+from .pack import Output, write_atomic
 from .render import Tally, document_pdf, render_document, render_html, translator
 from .resources import RESOURCES, services_by_category
 
@@ -94,10 +94,11 @@ def layout_faces(job, s, env, cache, *, draft_fit: bool) -> tuple[list, list[Pro
         def digest(i: int) -> str:
             return hashlib.sha256(html(False, *SETTINGS[i]).encode()).hexdigest()[:32]
         hint = hints.get(face)
-        guess = hint[0] if isinstance(hint, list) and len(hint) == 2 and isinstance(hint[0], int) else None
+        valid = isinstance(hint, list) and len(hint) == 2 and isinstance(hint[0], int) and hint[0] in range(len(SETTINGS))
+        guess, known = (hint[0], digest(hint[0])) if valid else (None, "")
         document, index = search_face(lambda size, leading=LEADING: lay_out(html(False, size, leading)),
-                                      guess, guess is not None and 0 <= guess < len(SETTINGS) and digest(guess) == hint[1])
-        made["faces"][face] = [index, digest(index)] if index is not None else None
+                                      guess, valid and known == hint[1])
+        made["faces"][face] = None if index is None else [index, known if index == guess else digest(index)]
         if len(document.pages) > 1:
             problems.append(fit_problem(doc, job.lang.code, face, len(document.pages)))
             if draft_fit:
@@ -143,6 +144,7 @@ def search_face(lay_out, guess: int | None = None, same: bool = False):  # type:
     """
     settings = SETTINGS
     laid: dict[int, object] = {}
+    guess = guess if isinstance(guess, int) and guess in range(len(settings)) else None     # only a hint
 
     def fits(i: int) -> bool:
         if i not in laid:
@@ -150,7 +152,7 @@ def search_face(lay_out, guess: int | None = None, same: bool = False):  # type:
         return face_fill(laid[i]) <= 1.0
 
     last = len(settings) - 1
-    if guess is not None and 0 <= guess <= last:
+    if guess is not None:
         if same:
             return lay_out(*settings[guess]), guess
         if fits(guess):
@@ -241,7 +243,6 @@ def marks_pdf(s, html: str, created: str, draw) -> bytes:  # type: ignore[no-unt
     font cache if it was drawn before by this packbuilder on this build date, else drawn by ``draw()``
     and kept. A card whose text changes (a new phone number) keeps its sheets' marks and caption,
     so its sheets cost an imposition, not a layout."""
-    import os
     import time
     folder = s.cache_dir.parent / "sheets"
     key = hashlib.sha256(repr((code_hash(), created, s.print_shop, html)).encode()).hexdigest()[:40]
@@ -254,10 +255,7 @@ def marks_pdf(s, html: str, created: str, draw) -> bytes:  # type: ignore[no-unt
         pass
     data = draw()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
         old = time.time() - MARKS_DAYS * 86400
         for stale in folder.glob("*.pdf"):
             if stale.stat().st_mtime < old:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import FontError
 from .fonts import PACKAGES, coverage, resolve
+from .pack import write_atomic
 
 FACES = ((400, "normal", "Regular"), (700, "normal", "Bold"), (400, "italic", "Italic"),
          (700, "italic", "Bold Italic"))
@@ -86,10 +87,7 @@ def file_hash(path: Path, cache_dir: Path) -> str:
     tag = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
     if tag not in known:
         known[tag] = hashlib.sha256(path.read_bytes()).hexdigest()
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = index_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, indent=0, sort_keys=True))
-        tmp.replace(index_path)
+        write_atomic(index_path, json.dumps(known, indent=0, sort_keys=True).encode())
     return known[tag]
 
 
@@ -116,10 +114,7 @@ def subset_face(face: Face, chars: str, cache_dir: Path) -> Path:
         raise FontError(f"HarfBuzz could not subset {face.path} (face {face.index}); reinstall the "
                         f"package that provides it ({PACKAGES.get(face.family, 'unknown')})")
     data = identity_cids(subset.blob.data)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    write_atomic(out, data)
     return out
 
 

@@ -14,6 +14,23 @@ from typing import Iterator
 from .errors import OutputError
 
 
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` in one step (its folder made if need be): a reader sees the old file or
+    the new one, never half; a failed write leaves no temporary file."""
+    import tempfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
 @dataclass(frozen=True)
 class Output:
     """One rendered file and what the manifest says of it."""

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from ..brand import LOGO_TYPES, MAX_LOGO
 from ..errors import PackbuilderError
+from ..pack import write_atomic
 from . import packform as pfm
 from . import store
 from .auth import require_writer
@@ -73,7 +74,7 @@ def copy_pack(settings, source: Path, name: str) -> Path:  # type: ignore[no-unt
     if isinstance(logo, str) and (found := _inside(source.parent, logo)) and found.suffix.lower() in LOGO_TYPES:
         shutil.copyfile(found, target.parent / f"logo{found.suffix.lower()}")
         doc["brand"]["logo"] = f"logo{found.suffix.lower()}"
-    pfm.write_atomic(target, tomlkit.dumps(doc).encode())
+    write_atomic(target, tomlkit.dumps(doc).encode())
     return target
 
 
@@ -207,14 +208,14 @@ def save_or_preview(settings, path: Path, pf: pfm.PackForm, upload: tuple[str, b
         if config is None or pf.errors:
             return None
         if not save:
-            pfm.write_atomic(work / "pack.toml", tomlkit.dumps(doc).encode())
+            write_atomic(work / "pack.toml", tomlkit.dumps(doc).encode())
             return work / "pack.toml"
         if staged is not None:
             final = f"logo{staged.suffix}"
             os.replace(staged, folder / final)
             staged = None
             doc["brand"]["logo"] = final
-        pfm.write_atomic(path, tomlkit.dumps(doc).encode())
+        write_atomic(path, tomlkit.dumps(doc).encode())
         return path
     finally:
         if staged is not None:

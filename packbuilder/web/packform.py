@@ -310,20 +310,6 @@ def file_problem(pf: PackForm, problem: Problem) -> None:
         pf.general.append(problem.message)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` in one step: a reader (or the CLI) sees the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 CHOICES = {"paper": PAPERS, "size": CARD_SIZES, "categories": CATEGORIES, "contact": CONTACT_FIELDS,
            "contact_on": [("cards", "Wallet cards (the back)"), ("contents", "Contents sheet (the pack's cover)"),
                           ("handouts", "Handouts"), ("activities", "Activity sheets"), ("index", "Index")]}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from starlette.exceptions import HTTPException
 
+from ..pack import write_atomic
 from .settings import Settings
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -113,7 +114,7 @@ def pdf_info(settings: Settings, path: Path, sha: str) -> PdfInfo:
             info = PdfInfo(str(pdf.get_metadata_dict().get("Title", "")) or path.stem, len(pdf))
         finally:
             pdf.close()
-    _write(cache, json.dumps({"title": info.title, "pages": info.pages}).encode())
+    write_atomic(cache, json.dumps({"title": info.title, "pages": info.pages}).encode())
     _INFO[sha] = info
     return info
 
@@ -135,19 +136,8 @@ def thumbnail(settings: Settings, path: Path, sha: str, width: int = 180, page: 
             pdf.close()
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
-    _write(cache, out.getvalue())
+    write_atomic(cache, out.getvalue())
     return cache
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a reader sees the old file or the new, never half)."""
-    import os
-    import tempfile
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.replace(tmp, path)
 
 
 def pack_name_in(path: Path) -> str:
